@@ -1,0 +1,22 @@
+"""hierax: hierarchical Bayesian models of behaviour on JAX and NumPyro.
+
+Examples
+--------
+>>> import hierax as hx
+>>> data = hx.load_data("cavanagh_theta")
+>>> len(data)
+3988
+"""
+
+from hierax._config import get_floatX, set_floatX
+from hierax.datasets import list_data, load_data
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "get_floatX",
+    "list_data",
+    "load_data",
+    "set_floatX",
+]
