@@ -1,0 +1,254 @@
+"""From a resolved specification to one NumPyro model function.
+
+The host side (:mod:`hierax.model`) resolves every parameter into a
+:class:`ParamPlan` (static structure) and a dict of arrays (data). The model
+function built here touches only those arrays: no pandas object is reachable
+inside traced code. Arrays are passed as arguments, not closed over, so that
+large data sets are not baked into the compiled program as constants.
+
+Site names follow HSSM/bambi: ``v_Intercept``, ``v_theta``, ``v_C(conf)``,
+``v_1|participant_id`` (with ``v_1|participant_id_sigma`` and, when
+non-centred, ``v_1|participant_id_offset``), a parameter without a formula
+is named by itself (``a``), and the observations are ``rt,response``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpyro
+import numpyro.distributions as dist
+from numpyro.distributions import constraints
+from numpyro.infer.reparam import LocScaleReparam
+
+from hierax.families.base import Family
+from hierax.spec.link import Link
+from hierax.spec.prior import Prior
+
+__all__ = ["CommonPlan", "GroupPlan", "LapsePlan", "ParamPlan", "make_model"]
+
+
+@dataclass(frozen=True)
+class CommonPlan:
+    """A common term: its site name, width, and prior (or fixed value)."""
+
+    site: str
+    columns: slice
+    labels: tuple[str, ...] | None
+    prior: Prior | float
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A group-specific term: site name, data keys, shape and prior."""
+
+    site: str
+    factor: str
+    n_groups: int
+    expr_labels: tuple[str, ...] | None
+    prior: Prior | float
+    centered: bool
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        if self.expr_labels is None:
+            return (self.n_groups,)
+        return (self.n_groups, len(self.expr_labels))
+
+
+@dataclass(frozen=True)
+class ParamPlan:
+    """How one likelihood parameter is computed.
+
+    ``kind`` is "fixed" (``value``), "free" (one site with ``prior``) or
+    "regression" (``common`` and ``group`` terms through ``link``).
+    ``check_bounds`` marks parameters whose values can leave ``bounds``
+    (identity link on a bounded parameter, or a prior wider than the
+    bounds); observations where that happens get log density -inf, so the
+    sampler rejects such proposals rather than silently clipping them.
+    """
+
+    name: str
+    kind: str
+    link: Link
+    bounds: tuple[float, float]
+    init: float
+    value: float | None = None
+    prior: Prior | None = None
+    common: tuple[CommonPlan, ...] = ()
+    group: tuple[GroupPlan, ...] = ()
+    check_bounds: bool = False
+
+
+@dataclass(frozen=True)
+class LapsePlan:
+    """The lapse process: rt ~ ``prior`` and responses uniform over ``n_choices``."""
+
+    prior: Prior
+    n_choices: int
+
+
+def sample_prior(site: str, prior: Prior | float, shape: tuple[int, ...] = ()) -> jax.Array:
+    """Sample ``site`` from ``prior`` (hyperpriors as ``{site}_{arg}``); numbers pass through."""
+    if not isinstance(prior, Prior):
+        return jnp.full(shape, prior) if shape else jnp.asarray(prior)
+    values = {k: sample_prior(f"{site}_{k}", p) for k, p in prior.hyperpriors.items()}
+    d = prior.distribution(values)
+    if shape:
+        d = d.expand(shape).to_event(len(shape))
+    return numpyro.sample(site, d)
+
+
+def _group_coefficients(plan: GroupPlan) -> jax.Array:
+    prior = plan.prior
+    if not isinstance(prior, Prior):
+        return jnp.full(plan.shape, prior)
+    if plan.centered:
+        return sample_prior(plan.site, prior, plan.shape)
+    values = {k: sample_prior(f"{plan.site}_{k}", p) for k, p in prior.hyperpriors.items()}
+    d = prior.distribution(values)
+    if isinstance(d, dist.Normal):
+        offset = numpyro.sample(
+            f"{plan.site}_offset", dist.Normal(0.0, 1.0).expand(plan.shape).to_event(len(plan.shape))
+        )
+        return numpyro.deterministic(plan.site, d.loc + d.scale * offset)
+    if hasattr(d, "loc") and hasattr(d, "scale"):
+        d = d.expand(plan.shape).to_event(len(plan.shape))
+        with numpyro.handlers.reparam(config={plan.site: LocScaleReparam(centered=0)}):
+            return numpyro.sample(plan.site, d)
+    return sample_prior(plan.site, prior, plan.shape)
+
+
+def _regression(plan: ParamPlan, arrays: Mapping[str, jax.Array]) -> jax.Array:
+    X = arrays[f"{plan.name}|X"]
+    eta = jnp.zeros(X.shape[0], dtype=X.dtype)
+    if plan.common:
+        coefs = [jnp.reshape(sample_prior(c.site, c.prior, _width(c)), (-1,)) for c in plan.common]
+        eta = eta + X @ jnp.concatenate(coefs).astype(X.dtype)
+    for g in plan.group:
+        coef = _group_coefficients(g)
+        index = arrays[f"{g.site}|index"]
+        values = arrays[f"{g.site}|values"]
+        per_obs = coef[index] if coef.ndim == 1 else coef[index, :]
+        eta = eta + jnp.sum(jnp.reshape(per_obs, values.shape) * values, axis=-1)
+    return plan.link.inverse(eta)
+
+
+def _width(c: CommonPlan) -> tuple[int, ...]:
+    return () if c.labels is None else (len(c.labels),)
+
+
+def parameter_value(plan: ParamPlan, arrays: Mapping[str, jax.Array]) -> jax.Array:
+    """The parameter's value: a scalar or one value per observation."""
+    if plan.kind == "fixed":
+        return jnp.asarray(plan.value)
+    if plan.kind == "free":
+        return sample_prior(plan.name, plan.prior)
+    value = _regression(plan, arrays)
+    return numpyro.deterministic(plan.name, value) if plan.name == "p_outlier" else value
+
+
+def _inside(value: jax.Array, bounds: tuple[float, float]) -> jax.Array:
+    lower, upper = bounds
+    ok = jnp.ones(jnp.shape(value), dtype=bool)
+    if math.isfinite(lower):
+        ok = ok & (value > lower)
+    if math.isfinite(upper):
+        ok = ok & (value < upper)
+    return ok
+
+
+class FamilyLikelihood(dist.Distribution):
+    """The observation model: a family's density, bounds checks and the lapse mixture.
+
+    ``log_prob`` is ``log((1 - p) f(x | theta) + p g(x))`` with the lapse
+    density ``g`` (rt uniform, response uniform over the choices), or ``log f``
+    without a lapse. Where a checked parameter leaves its bounds the log
+    density is -inf (and its gradient zero, never NaN).
+    """
+
+    support = constraints.real
+    arg_constraints = {}
+    pytree_data_fields = ("params", "template", "p_outlier")
+    pytree_aux_fields = ("family", "lapse", "checks", "inits")
+
+    def __init__(self, family, params, template, *, lapse=None, p_outlier=None,
+                 checks=None, inits=None):
+        self.family, self.params, self.template = family, dict(params), template
+        self.lapse, self.p_outlier = lapse, p_outlier
+        self.checks, self.inits = dict(checks or {}), dict(inits or {})
+        event_shape = template.shape[1:]
+        super().__init__(batch_shape=template.shape[:1], event_shape=event_shape)
+
+    def _safe_params(self) -> tuple[dict[str, jax.Array], jax.Array]:
+        n = self.batch_shape[0]
+        inside = jnp.ones((n,), dtype=bool)
+        safe = {}
+        for name, value in self.params.items():
+            if name in self.checks:
+                ok = jnp.broadcast_to(_inside(value, self.checks[name]), (n,))
+                inside = inside & ok
+                value = jnp.where(ok, value, self.inits[name])
+            safe[name] = value
+        return safe, inside
+
+    def log_prob(self, value):
+        params, inside = self._safe_params()
+        logp = self.family.logpdf(value, **params)
+        if self.lapse is not None:
+            from hierax.likelihoods import lapse_mixture
+
+            rt = value[..., 0]
+            lapse_logp = self.lapse.prior.distribution().log_prob(rt) - math.log(self.lapse.n_choices)
+            logp = lapse_mixture(logp, self.p_outlier, lapse_logp)
+        return jnp.where(inside, logp, -jnp.inf)
+
+    def sample(self, key, sample_shape=()):
+        shape = tuple(sample_shape) + self.batch_shape
+        params, _ = self._safe_params()
+        key_model, key_lapse, key_choice, key_mix = jax.random.split(key, 4)
+        draws = self.family.sample(key_model, shape, self.template, **params)
+        if self.lapse is None:
+            return draws
+        rt = self.lapse.prior.distribution().sample(key_lapse, shape)
+        choices = jnp.asarray(self.family.choices, dtype=draws.dtype)
+        response = jax.random.choice(key_choice, choices, shape)
+        lapsed = jax.random.uniform(key_mix, shape) < self.p_outlier
+        lapse_draws = jnp.stack([rt.astype(draws.dtype), response], axis=-1)
+        return jnp.where(lapsed[..., None], lapse_draws, draws)
+
+
+def make_model(
+    family: Family,
+    plans: tuple[ParamPlan, ...],
+    obs_site: str,
+    lapse: LapsePlan | None = None,
+) -> Callable[..., None]:
+    """Build the NumPyro model function ``model(arrays, observed=True)``.
+
+    ``arrays`` holds ``"obs"`` (the observations) and the design arrays keyed
+    ``"{param}|X"``, ``"{site}|index"``, ``"{site}|values"``. With
+    ``observed=False`` the observations are simulated (prior/posterior
+    predictive).
+    """
+    likelihood_plans = [p for p in plans if p.name != "p_outlier"]
+    lapse_plan = next((p for p in plans if p.name == "p_outlier"), None)
+
+    def model(arrays: Mapping[str, jax.Array], observed: bool = True) -> None:
+        params = {p.name: parameter_value(p, arrays) for p in likelihood_plans}
+        p_outlier = parameter_value(lapse_plan, arrays) if lapse_plan is not None else None
+        checks = {p.name: p.bounds for p in likelihood_plans if p.check_bounds}
+        inits = {p.name: p.init for p in likelihood_plans if p.check_bounds}
+        template = arrays["obs"]
+        likelihood = FamilyLikelihood(
+            family, params, template, lapse=lapse if p_outlier is not None else None,
+            p_outlier=p_outlier, checks=checks, inits=inits,
+        )
+        with numpyro.plate("__obs__", template.shape[0]):
+            numpyro.sample(obs_site, likelihood, obs=template if observed else None)
+
+    return model

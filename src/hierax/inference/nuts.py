@@ -1,0 +1,137 @@
+"""NUTS sampling of a hierax model with NumPyro.
+
+Chains run ``"parallel"`` (one chain per device: several CPU cores after
+:func:`hierax.set_host_device_count`, or several GPUs), ``"vectorized"``
+(all chains in one program, best on a single GPU) or ``"sequential"``.
+:func:`default_chain_method` picks the fastest available; see
+``benchmarks/chains.py`` for the measurements behind it.
+
+Examples
+--------
+>>> import hierax as hx, pandas as pd
+>>> df = pd.DataFrame({"y": [10.0, 12, 9, 11, 8], "g": [0, 0, 1, 1, 2]})
+>>> m = hx.Model(df, model="normal", response="y")
+>>> idata = m.sample(draws=50, tune=50, chains=1, seed=0, progress=False, diagnose=False)
+>>> sorted(idata.posterior.data_vars)
+['mu', 'sigma']
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import numpy as np
+from numpyro.infer import MCMC, NUTS, init_to_value
+
+from hierax._config import precision
+from hierax.inference.initial import check_initial_values, initial_values, validate_initvals
+
+__all__ = ["CHAIN_METHODS", "EXTRA_FIELDS", "default_chain_method", "run_nuts", "show_progress"]
+
+CHAIN_METHODS = ("parallel", "sequential", "vectorized")
+# Per-draw sampler statistics kept for the sample_stats group.
+EXTRA_FIELDS = ("diverging", "num_steps", "energy", "accept_prob", "adapt_state.step_size",
+                "potential_energy")
+
+
+def default_chain_method(chains: int) -> str:
+    """The fastest way to run ``chains`` chains on this machine.
+
+    ``"parallel"`` when JAX has at least one device per chain (several GPUs,
+    or CPU devices from :func:`hierax.set_host_device_count`);
+    ``"vectorized"`` on a single GPU; ``"sequential"`` on a single CPU
+    device (vectorised NUTS on a CPU runs every chain until the longest
+    trajectory of any chain ends, so it is slower than one chain after the
+    other; see ``benchmarks/chains.py``).
+
+    Examples
+    --------
+    >>> default_chain_method(1)
+    'sequential'
+    """
+    if chains > 1 and jax.local_device_count() >= chains:
+        return "parallel"
+    if chains > 1 and jax.default_backend() == "gpu":
+        return "vectorized"
+    return "sequential"
+
+
+def show_progress(progress: bool | None) -> bool:
+    """Progress bars by default in an interactive terminal, never under CI (``CI=true``).
+
+    Examples
+    --------
+    >>> show_progress(False)
+    False
+    """
+    if progress is not None:
+        return bool(progress)
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        return False
+    return sys.stderr.isatty()
+
+
+def resolve_seed(seed: int | None) -> int:
+    """The given seed, or a fresh one drawn from the operating system."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % (2**31))
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an integer or None, got {seed!r}.")
+    return int(seed)
+
+
+def start_values(model_fn, resolved, initvals, floatX) -> dict[str, Any]:
+    """Default initial values updated with the user's (validated), checked for zero density."""
+    values = initial_values(resolved)
+    with precision(floatX):
+        if initvals:
+            values.update(validate_initvals(model_fn, resolved.arrays, initvals))
+        check_initial_values(model_fn, resolved, values, floatX)
+    return values
+
+
+def run_nuts(
+    model_fn: Callable,
+    resolved,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    seed: int | None,
+    chain_method: str | None = None,
+    progress: bool | None = None,
+    initvals: dict[str, Any] | None = None,
+    floatX: str | None = None,
+    **nuts_kwargs: Any,
+) -> MCMC:
+    """Run NUTS and return the NumPyro ``MCMC`` object (samples and sampler statistics).
+
+    Parameters are those of :meth:`hierax.Model.sample`.
+    """
+    for name, value in (("draws", draws), ("tune", tune), ("chains", chains)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (
+            0 if name == "tune" else 1
+        ):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    chain_method = chain_method or default_chain_method(chains)
+    if chain_method not in CHAIN_METHODS:
+        raise ValueError(f"chain_method must be one of {CHAIN_METHODS}, got {chain_method!r}.")
+    values = start_values(model_fn, resolved, initvals, floatX)
+    nuts_kwargs.setdefault("target_accept_prob", 0.8)
+    kernel = NUTS(model_fn, init_strategy=init_to_value(values=values), **nuts_kwargs)
+    mcmc = MCMC(
+        kernel,
+        num_warmup=tune,
+        num_samples=draws,
+        num_chains=chains,
+        chain_method=chain_method,
+        progress_bar=show_progress(progress),
+    )
+    with precision(floatX):
+        device_arrays = {k: jax.numpy.asarray(v) for k, v in resolved.arrays.items()}
+        mcmc.run(jax.random.PRNGKey(resolve_seed(seed)), device_arrays, extra_fields=EXTRA_FIELDS)
+    return mcmc

@@ -1,0 +1,239 @@
+"""``hx.Model``: the HSSM user's API on NumPyro.
+
+The Model holds the validated specification and the arrays built from the
+data; sampling, results and plotting live in their own modules and the
+methods here delegate to them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import arviz as az
+import pandas as pd
+
+from hierax.build import make_model
+from hierax.describe import describe
+from hierax.families import Family, get_family
+from hierax.inference.nuts import run_nuts
+from hierax.resolve import _DEFAULT, Resolved, resolve
+from hierax.results.idata import to_inference_data
+from hierax.spec.param import ParamLike
+from hierax.spec.prior import Prior
+
+__all__ = ["Model"]
+
+LOGLIK_KINDS = ("analytical",)
+POOLING = ("none", "complete", "partial")
+_DEFAULT_LAPSE = Prior("Uniform", lower=0.0, upper=20.0)
+
+
+def _pooling_formula(family: Family, group: str | None, pooling: str | None) -> ParamLike | None:
+    if pooling is None and group is None:
+        return None
+    if pooling not in POOLING:
+        raise ValueError(f"pooling must be one of {POOLING}, got {pooling!r}.")
+    if group is None and pooling != "complete":
+        raise ValueError(f"pooling={pooling!r} needs group= (the grouping column).")
+    main = family.main or family.param_names[0]
+    rhs = {"none": f"0 + C({group})", "complete": "1", "partial": f"1 + (1|{group})"}[pooling]
+    return {"name": main, "formula": f"{main} ~ {rhs}"}
+
+
+class Model:
+    """A hierarchical Bayesian model of behaviour, specified as in HSSM.
+
+    Parameters
+    ----------
+    data
+        Trial-level data: one row per observation. SSMs need ``rt`` (seconds,
+        > 0) and ``response`` (1 upper, -1 or 0 lower) columns.
+    model
+        A family name: ``"ddm"``, ``"ddm_sdv"``, ``"full_ddm"``, or a generic
+        family ``"normal"``, ``"student_t"``, ``"bernoulli"``, ``"binomial"``,
+        ``"poisson"``, ``"gamma"``, ``"lognormal"``.
+    include
+        :class:`~hierax.Param` objects or equivalent dicts for the parameters
+        that get a formula, priors, a link or bounds of their own.
+    global_formula
+        A formula such as ``"y ~ 1 + (1|participant_id)"`` applied to every
+        parameter not given in ``include`` (its left-hand name is ignored).
+    prior_settings
+        ``"safe"`` (default) or ``None``; see :mod:`hierax.defaults`.
+    link_settings
+        ``None`` (identity links) or ``"log_logit"`` (log for positive
+        parameters, generalised logit for bounded ones).
+    p_outlier
+        Lapse probability: a number in [0, 1), a Prior, a Param with a
+        formula, or ``None`` for no lapse. Default 0.05 for SSMs.
+    lapse
+        The lapse distribution of rt (responses are uniform over the
+        choices). Default ``Prior("Uniform", lower=0.0, upper=20.0)``.
+    choices
+        The two response codes, lower first, e.g. ``[0, 1]``; default
+        accepts 1 (upper) and -1 or 0 (lower).
+    loglik_kind
+        ``"analytical"``: the closed-form/series likelihoods of hierax.
+    response
+        Generic families: the observed column (``"y"``), or ``("y", "n")``
+        for binomial successes and trials.
+    group, pooling
+        Shortcut for the three pooling choices on the family's mean
+        parameter: ``pooling="none"`` (``mu ~ 0 + C(group)``), ``"complete"``
+        (``mu ~ 1``) or ``"partial"`` (``mu ~ 1 + (1|group)``).
+    noncentered
+        Non-centred group-specific terms (default); a Param's ``centered``
+        overrides it per parameter or per term.
+
+    Examples
+    --------
+    >>> import hierax as hx
+    >>> data = hx.load_data("cavanagh_theta")
+    >>> model = hx.Model(data, global_formula="y ~ 1 + (1|participant_id)")
+    >>> print(model)  # doctest: +ELLIPSIS
+    Hierarchical Sequential Sampling Model
+    Model: ddm (drift diffusion model)
+    ...
+    v:
+        Formula: v ~ 1 + (1|participant_id)
+    ...
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        model: str | Family = "ddm",
+        include: Sequence[ParamLike] | None = None,
+        global_formula: str | None = None,
+        prior_settings: str | None = "safe",
+        link_settings: str | None = None,
+        p_outlier: Any = _DEFAULT,
+        lapse: Prior | dict | None = None,
+        choices: Sequence[float] | None = None,
+        loglik_kind: str = "analytical",
+        response: str | Sequence[str] | None = None,
+        group: str | None = None,
+        pooling: str | None = None,
+        noncentered: bool = True,
+    ):
+        if loglik_kind not in LOGLIK_KINDS:
+            raise ValueError(f"loglik_kind must be one of {LOGLIK_KINDS}, got {loglik_kind!r}.")
+        family = get_family(model)
+        include = list(include or [])
+        pooled = _pooling_formula(family, group, pooling)
+        if pooled is not None:
+            include.append(pooled)
+        self.data = data
+        self.spec = {
+            "model": family.name, "include": include, "global_formula": global_formula,
+            "prior_settings": prior_settings, "link_settings": link_settings,
+            "p_outlier": p_outlier, "lapse": lapse if lapse is not None else _DEFAULT_LAPSE,
+            "choices": choices, "loglik_kind": loglik_kind, "response": response,
+            "noncentered": noncentered,
+        }
+        self.resolved: Resolved = resolve(
+            data, family, include, global_formula, prior_settings, link_settings, p_outlier,
+            self.spec["lapse"], choices, response, noncentered,
+        )
+        self.model_fn = make_model(
+            self.resolved.family, self.resolved.plans, self.resolved.obs_site, self.resolved.lapse
+        )
+        self.traces: az.InferenceData | None = None
+
+    @property
+    def family(self) -> Family:
+        """The model family (parameters, likelihood, simulator)."""
+        return self.resolved.family
+
+    @property
+    def n_obs(self) -> int:
+        """Number of observations."""
+        return len(self.resolved.arrays["obs"])
+
+    def __str__(self) -> str:
+        return describe(self.resolved, self.n_obs)
+
+    def __repr__(self) -> str:
+        return f"<hierax.Model {self.family.name!r}: {self.n_obs} observations>"
+
+    def constant_data(self) -> dict[str, Any]:
+        """The data columns the formulas use, for the ``constant_data`` group."""
+        columns = set()
+        for design in self.resolved.designs.values():
+            from hierax.design import formula_columns
+
+            columns |= formula_columns(design.rhs)[0]
+        out = {}
+        for column in sorted(columns):
+            series = self.data[column]
+            out[column] = series.to_numpy() if pd.api.types.is_numeric_dtype(series) else series.astype(str).to_numpy()
+        return out
+
+    def sample(
+        self,
+        draws: int = 1000,
+        tune: int = 1000,
+        chains: int = 4,
+        seed: int | None = None,
+        *,
+        chain_method: str | None = None,
+        progress: bool | None = None,
+        initvals: dict[str, Any] | None = None,
+        floatX: str | None = None,
+        log_likelihood: bool = True,
+        **nuts_kwargs: Any,
+    ) -> az.InferenceData:
+        """Sample the posterior with NumPyro NUTS; the result is also kept at ``model.traces``.
+
+        Parameters
+        ----------
+        draws, tune, chains
+            Draws kept per chain, warm-up steps per chain, number of chains.
+        seed
+            Random seed; the same seed gives identical draws.
+        chain_method
+            ``"parallel"``, ``"sequential"`` or ``"vectorized"``; by default
+            parallel when there is a device per chain.
+        progress
+            Show a progress bar (default: in a terminal, not under CI).
+        initvals
+            Initial values by site name (constrained space).
+        floatX
+            ``"float64"`` (default) or ``"float32"``.
+        log_likelihood
+            Store the pointwise log likelihood (for LOO / WAIC).
+        **nuts_kwargs
+            Passed to :class:`numpyro.infer.NUTS`, e.g. ``target_accept_prob``,
+            ``dense_mass``, ``max_tree_depth``.
+
+        Returns
+        -------
+        arviz.InferenceData
+        """
+        mcmc = run_nuts(
+            self.model_fn, self.resolved.arrays, self.resolved, draws=draws, tune=tune,
+            chains=chains, seed=seed, chain_method=chain_method, progress=progress,
+            initvals=initvals, floatX=floatX, **nuts_kwargs,
+        )
+        self.traces = to_inference_data(
+            mcmc, self.model_fn, self.resolved.arrays, self.resolved,
+            constant_data=self.constant_data(), floatX=floatX, log_likelihood=log_likelihood,
+        )
+        return self.traces
+
+    def summary(self, idata: az.InferenceData | None = None, **kwargs: Any):
+        """``arviz.summary`` of the posterior (offsets left out unless ``var_names`` says).
+
+        Returns
+        -------
+        pandas.DataFrame
+        """
+        idata = idata if idata is not None else self.traces
+        if idata is None:
+            raise ValueError("The model has no samples yet; call model.sample() first.")
+        if "var_names" not in kwargs:
+            kwargs["var_names"] = [v for v in idata.posterior.data_vars
+                                   if not v.endswith("_offset") and v != "p_outlier"
+                                   or v == "p_outlier" and idata.posterior[v].ndim == 2]
+        return az.summary(idata, **kwargs)
