@@ -12,7 +12,15 @@ def test_load_cavanagh_matches_its_description():
     data = hx.load_data("cavanagh_theta")
     assert isinstance(data, pd.DataFrame)
     assert data.shape == (3988, 7)
-    assert list(data.columns) == ["participant_id", "stim", "rt", "response", "theta", "dbs", "conf"]
+    assert list(data.columns) == [
+        "participant_id",
+        "stim",
+        "rt",
+        "response",
+        "theta",
+        "dbs",
+        "conf",
+    ]
     assert data["participant_id"].nunique() == 14
     assert set(data["response"].unique()) == {-1.0, 1.0}
     assert set(data["stim"].unique()) == {"WW", "LL", "WL"}

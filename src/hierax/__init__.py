@@ -11,7 +11,19 @@ Examples
 from hierax._config import get_floatX, set_floatX
 from hierax.datasets import list_data, load_data
 from hierax.families import list_families
+from hierax.inference.devices import device_count, set_host_device_count
 from hierax.model import Model
+from hierax.numpyro import print_summary
+from hierax.plots import (
+    plot_forest,
+    plot_posterior,
+    plot_posterior_predictive,
+    plot_quantile_probability,
+    plot_trace,
+)
+from hierax.results.compare import compare
+from hierax.results.io import load_model as load
+from hierax.simulators import simulate_data
 from hierax.spec import Link, Param, Prior
 
 __version__ = "0.1.0"
@@ -22,9 +34,20 @@ __all__ = [
     "Model",
     "Param",
     "Prior",
+    "compare",
+    "device_count",
     "get_floatX",
     "list_families",
     "list_data",
+    "load",
     "load_data",
+    "plot_forest",
+    "print_summary",
+    "plot_posterior",
+    "plot_posterior_predictive",
+    "plot_quantile_probability",
+    "plot_trace",
     "set_floatX",
+    "simulate_data",
+    "set_host_device_count",
 ]

@@ -26,6 +26,7 @@ from numpyro.distributions import constraints
 from numpyro.infer.reparam import LocScaleReparam
 
 from hierax.families.base import Family
+from hierax.likelihoods import lapse_mixture
 from hierax.spec.link import Link
 from hierax.spec.prior import Prior
 
@@ -113,7 +114,8 @@ def _group_coefficients(plan: GroupPlan) -> jax.Array:
     d = prior.distribution(values)
     if isinstance(d, dist.Normal):
         offset = numpyro.sample(
-            f"{plan.site}_offset", dist.Normal(0.0, 1.0).expand(plan.shape).to_event(len(plan.shape))
+            f"{plan.site}_offset",
+            dist.Normal(0.0, 1.0).expand(plan.shape).to_event(len(plan.shape)),
         )
         return numpyro.deterministic(plan.site, d.loc + d.scale * offset)
     if hasattr(d, "loc") and hasattr(d, "scale"):
@@ -176,8 +178,9 @@ class FamilyLikelihood(dist.Distribution):
     pytree_data_fields = ("params", "template", "p_outlier")
     pytree_aux_fields = ("family", "lapse", "checks", "inits")
 
-    def __init__(self, family, params, template, *, lapse=None, p_outlier=None,
-                 checks=None, inits=None):
+    def __init__(
+        self, family, params, template, *, lapse=None, p_outlier=None, checks=None, inits=None
+    ):
         self.family, self.params, self.template = family, dict(params), template
         self.lapse, self.p_outlier = lapse, p_outlier
         self.checks, self.inits = dict(checks or {}), dict(inits or {})
@@ -200,10 +203,10 @@ class FamilyLikelihood(dist.Distribution):
         params, inside = self._safe_params()
         logp = self.family.logpdf(value, **params)
         if self.lapse is not None:
-            from hierax.likelihoods import lapse_mixture
-
             rt = value[..., 0]
-            lapse_logp = self.lapse.prior.distribution().log_prob(rt) - math.log(self.lapse.n_choices)
+            lapse_logp = self.lapse.prior.distribution().log_prob(rt) - math.log(
+                self.lapse.n_choices
+            )
             logp = lapse_mixture(logp, self.p_outlier, lapse_logp)
         return jnp.where(inside, logp, -jnp.inf)
 
@@ -245,8 +248,13 @@ def make_model(
         inits = {p.name: p.init for p in likelihood_plans if p.check_bounds}
         template = arrays["obs"]
         likelihood = FamilyLikelihood(
-            family, params, template, lapse=lapse if p_outlier is not None else None,
-            p_outlier=p_outlier, checks=checks, inits=inits,
+            family,
+            params,
+            template,
+            lapse=lapse if p_outlier is not None else None,
+            p_outlier=p_outlier,
+            checks=checks,
+            inits=inits,
         )
         with numpyro.plate("__obs__", template.shape[0]):
             numpyro.sample(obs_site, likelihood, obs=template if observed else None)

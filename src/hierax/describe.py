@@ -1,4 +1,4 @@
-"""The text of ``print(model)``: model, data, and every parameter's formula, priors, link, bounds."""
+"""The text of ``print(model)``: the model, its data, and each parameter's formula, priors, link."""
 
 from __future__ import annotations
 
@@ -23,8 +23,10 @@ def _plan_lines(plan: ParamPlan, formula: str | None) -> list[str]:
                 centring = "  (centred)" if term.centered else "  (non-centred)"
             lines.append(f"        {term.site} ~ {term.prior}{centring}")
         lines.append(f"    Link: {plan.link}")
-    lines.append(f"    Explicit bounds: ({plan.bounds[0]:g}, {plan.bounds[1]:g})"
-                 + ("  [values outside get log density -inf]" if plan.check_bounds else ""))
+    lines.append(
+        f"    Explicit bounds: ({plan.bounds[0]:g}, {plan.bounds[1]:g})"
+        + ("  [values outside get log density -inf]" if plan.check_bounds else "")
+    )
     return lines
 
 

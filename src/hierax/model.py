@@ -7,18 +7,28 @@ methods here delegate to them.
 
 from __future__ import annotations
 
+import os
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
 import arviz as az
+import numpy as np
 import pandas as pd
+import xarray as xr
 
 from hierax.build import make_model
 from hierax.describe import describe
 from hierax.families import Family, get_family
+from hierax.inference.map import run_map
 from hierax.inference.nuts import run_nuts
+from hierax.inference.vi import run_vi
 from hierax.resolve import _DEFAULT, Resolved, resolve
-from hierax.results.idata import to_inference_data
+from hierax.results.diagnostics import DEFAULT_MAX_TREE_DEPTH, warn_diagnostics
+from hierax.results.idata import from_samples, to_inference_data
+from hierax.results.io import save_model
+from hierax.results.predict import predict_params
+from hierax.results.predictive import posterior_predictive, prior_predictive
 from hierax.spec.param import ParamLike
 from hierax.spec.prior import Prior
 
@@ -126,15 +136,30 @@ class Model:
             include.append(pooled)
         self.data = data
         self.spec = {
-            "model": family.name, "include": include, "global_formula": global_formula,
-            "prior_settings": prior_settings, "link_settings": link_settings,
-            "p_outlier": p_outlier, "lapse": lapse if lapse is not None else _DEFAULT_LAPSE,
-            "choices": choices, "loglik_kind": loglik_kind, "response": response,
+            "model": family.name,
+            "include": include,
+            "global_formula": global_formula,
+            "prior_settings": prior_settings,
+            "link_settings": link_settings,
+            "p_outlier": p_outlier,
+            "lapse": lapse if lapse is not None else _DEFAULT_LAPSE,
+            "choices": choices,
+            "loglik_kind": loglik_kind,
+            "response": response,
             "noncentered": noncentered,
         }
         self.resolved: Resolved = resolve(
-            data, family, include, global_formula, prior_settings, link_settings, p_outlier,
-            self.spec["lapse"], choices, response, noncentered,
+            data,
+            family,
+            include,
+            global_formula,
+            prior_settings,
+            link_settings,
+            p_outlier,
+            self.spec["lapse"],
+            choices,
+            response,
+            noncentered,
         )
         self.model_fn = make_model(
             self.resolved.family, self.resolved.plans, self.resolved.obs_site, self.resolved.lapse
@@ -167,7 +192,11 @@ class Model:
         out = {}
         for column in sorted(columns):
             series = self.data[column]
-            out[column] = series.to_numpy() if pd.api.types.is_numeric_dtype(series) else series.astype(str).to_numpy()
+            out[column] = (
+                series.to_numpy()
+                if pd.api.types.is_numeric_dtype(series)
+                else series.astype(str).to_numpy()
+            )
         return out
 
     def sample(
@@ -181,7 +210,8 @@ class Model:
         progress: bool | None = None,
         initvals: dict[str, Any] | None = None,
         floatX: str | None = None,
-        log_likelihood: bool = True,
+        log_likelihood: bool | str = True,
+        diagnose: bool = True,
         **nuts_kwargs: Any,
     ) -> az.InferenceData:
         """Sample the posterior with NumPyro NUTS; the result is also kept at ``model.traces``.
@@ -193,16 +223,24 @@ class Model:
         seed
             Random seed; the same seed gives identical draws.
         chain_method
-            ``"parallel"``, ``"sequential"`` or ``"vectorized"``; by default
-            parallel when there is a device per chain.
+            ``"parallel"`` (one chain per device), ``"vectorized"`` or
+            ``"sequential"``. Default: parallel when JAX has a device per
+            chain, vectorized on one GPU, sequential on one CPU device. On a
+            CPU, call :func:`hierax.set_host_device_count` first thing in the
+            script to get one device per core and parallel chains.
         progress
-            Show a progress bar (default: in a terminal, not under CI).
+            Show a progress bar (default: in a terminal, not under ``CI=true``).
         initvals
-            Initial values by site name (constrained space).
+            Initial values by site name (constrained space), e.g.
+            ``{"t_Intercept": 0.2}``; checked against the sites' supports.
         floatX
             ``"float64"`` (default) or ``"float32"``.
         log_likelihood
-            Store the pointwise log likelihood (for LOO / WAIC).
+            Store the pointwise log likelihood (for LOO / WAIC): ``True``,
+            ``"float32"`` (half the memory) or ``False``.
+        diagnose
+            Warn (one message) on divergences, r_hat > 1.01, bulk ESS < 400 or
+            saturated tree depth.
         **nuts_kwargs
             Passed to :class:`numpyro.infer.NUTS`, e.g. ``target_accept_prob``,
             ``dense_mass``, ``max_tree_depth``.
@@ -210,17 +248,249 @@ class Model:
         Returns
         -------
         arviz.InferenceData
+            Groups posterior, sample_stats, log_likelihood, observed_data,
+            constant_data.
         """
         mcmc = run_nuts(
-            self.model_fn, self.resolved.arrays, self.resolved, draws=draws, tune=tune,
-            chains=chains, seed=seed, chain_method=chain_method, progress=progress,
-            initvals=initvals, floatX=floatX, **nuts_kwargs,
+            self.model_fn,
+            self.resolved,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=seed,
+            chain_method=chain_method,
+            progress=progress,
+            initvals=initvals,
+            floatX=floatX,
+            **nuts_kwargs,
         )
         self.traces = to_inference_data(
-            mcmc, self.model_fn, self.resolved.arrays, self.resolved,
-            constant_data=self.constant_data(), floatX=floatX, log_likelihood=log_likelihood,
+            mcmc,
+            self.model_fn,
+            self.resolved,
+            constant_data=self.constant_data(),
+            floatX=floatX,
+            log_likelihood=log_likelihood,
         )
+        if diagnose:
+            warn_diagnostics(self.traces, nuts_kwargs.get("max_tree_depth", DEFAULT_MAX_TREE_DEPTH))
         return self.traces
+
+    def vi(
+        self,
+        method: str = "advi",
+        steps: int = 10_000,
+        draws: int = 1000,
+        seed: int | None = None,
+        *,
+        learning_rate: float = 0.01,
+        progress: bool | None = None,
+        initvals: dict[str, Any] | None = None,
+        floatX: str | None = None,
+        log_likelihood: bool | str = True,
+    ) -> az.InferenceData:
+        """Approximate the posterior by variational inference (SVI); kept at ``model.traces``.
+
+        Parameters
+        ----------
+        method
+            ``"advi"`` (mean-field normal, ``AutoNormal``) or
+            ``"fullrank_advi"`` (normal with full covariance,
+            ``AutoMultivariateNormal``), in the unconstrained space.
+        steps
+            Optimisation steps (ClippedAdam).
+        draws
+            Draws from the fitted approximation (one chain).
+        seed
+            Random seed.
+        learning_rate
+            Adam step size.
+        progress, initvals, floatX, log_likelihood
+            As in :meth:`sample`.
+
+        Returns
+        -------
+        arviz.InferenceData
+            The groups of :meth:`sample` (same variable names and coords,
+            one chain, no sample_stats) plus a group ``vi`` holding ``loss``
+            (the negative ELBO at each step, dim ``step``); its attributes
+            name the method, steps and learning rate.
+        """
+        samples, fit = run_vi(
+            self.model_fn,
+            self.resolved,
+            method=method,
+            steps=steps,
+            learning_rate=learning_rate,
+            draws=draws,
+            seed=seed,
+            progress=progress,
+            initvals=initvals,
+            floatX=floatX,
+        )
+        idata = from_samples(
+            samples,
+            self.model_fn,
+            self.resolved,
+            constant_data=self.constant_data(),
+            floatX=floatX,
+            log_likelihood=log_likelihood,
+        )
+        loss = xr.Dataset(
+            {"loss": ("step", fit.losses)},
+            coords={"step": np.arange(steps)},
+            attrs={"method": method, "steps": steps, "learning_rate": learning_rate},
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "vi" is not an ArviZ group name
+            idata.add_groups({"vi": loss})
+        self.traces = idata
+        return idata
+
+    def find_map(
+        self,
+        steps: int = 5000,
+        seed: int | None = 0,
+        *,
+        learning_rate: float = 0.01,
+        progress: bool | None = None,
+        initvals: dict[str, Any] | None = None,
+        floatX: str | None = None,
+    ) -> dict[str, np.ndarray]:
+        """Maximum a posteriori point estimates (AutoDelta guide fitted by SVI).
+
+        Parameters
+        ----------
+        steps, learning_rate
+            Adam steps and step size; a warning says when the loss has not
+            settled by the last steps.
+        seed, progress, initvals, floatX
+            As in :meth:`sample`.
+
+        Returns
+        -------
+        dict
+            The posterior's variable names (e.g. ``v_Intercept``,
+            ``v_1|participant_id``) to point estimates (numpy arrays, the
+            shape of one posterior draw).
+        """
+        estimates, _ = run_map(
+            self.model_fn,
+            self.resolved,
+            steps=steps,
+            learning_rate=learning_rate,
+            seed=seed,
+            progress=progress,
+            initvals=initvals,
+            floatX=floatX,
+        )
+        return estimates
+
+    def _fitted(self, idata: az.InferenceData | None) -> az.InferenceData:
+        idata = idata if idata is not None else self.traces
+        if idata is None:
+            raise ValueError(
+                "The model has no samples yet; call model.sample() first (or pass idata=)."
+            )
+        return idata
+
+    def sample_posterior_predictive(
+        self,
+        idata: az.InferenceData | None = None,
+        draws: int | None = None,
+        seed: int | None = None,
+        *,
+        floatX: str | None = None,
+        dtype: str = "float64",
+    ) -> az.InferenceData:
+        """Simulate data from posterior draws; adds ``posterior_predictive`` to ``idata``.
+
+        Parameters
+        ----------
+        idata
+            A fit of this model; default ``model.traces``. Modified in place.
+        draws
+            Number of posterior draws to simulate from, evenly spaced within
+            each chain; ``None`` uses all.
+        seed
+            Random seed.
+        floatX
+            Precision of the simulation.
+        dtype
+            Storage dtype of the simulations (``"float32"`` halves memory).
+
+        Returns
+        -------
+        arviz.InferenceData
+            ``idata``, with a ``posterior_predictive`` group whose variable
+            (``rt,response`` for SSMs) has dims (chain, draw) + those of
+            ``observed_data``.
+        """
+        return posterior_predictive(
+            self.model_fn,
+            self.resolved,
+            self._fitted(idata),
+            draws=draws,
+            seed=seed,
+            floatX=floatX,
+            dtype=dtype,
+        )
+
+    def sample_prior_predictive(
+        self, draws: int = 500, seed: int | None = None, *, floatX: str | None = None
+    ) -> az.InferenceData:
+        """Draw parameters from the prior and simulate data from them.
+
+        Returns
+        -------
+        arviz.InferenceData
+            Groups ``prior``, ``prior_predictive`` and ``observed_data``;
+            also added to ``model.traces`` when the model has been fitted.
+        """
+        idata = prior_predictive(
+            self.model_fn, self.resolved, draws=draws, seed=seed, floatX=floatX
+        )
+        if self.traces is not None:
+            self.traces.extend(idata, join="right")
+        return idata
+
+    def predict(
+        self,
+        new_data: pd.DataFrame,
+        idata: az.InferenceData | None = None,
+        seed: int | None = None,
+    ) -> xr.Dataset:
+        """Posterior draws of every likelihood parameter for each row of ``new_data``.
+
+        Group levels never seen in training get a fresh effect per posterior
+        draw from the group distribution (a new participant).
+
+        Parameters
+        ----------
+        new_data
+            Rows with the columns the formulas use.
+        idata
+            A fit of this model; default ``model.traces``.
+        seed
+            Seed for the effects of unseen group levels.
+
+        Returns
+        -------
+        xarray.Dataset
+            One variable per parameter (``v``, ``a``, ... and ``p_outlier``),
+            dims ``(chain, draw, __obs__)``.
+        """
+        return predict_params(
+            self.resolved, self.data, new_data, self._fitted(idata).posterior, seed=seed
+        )
+
+    def save(self, path: str | os.PathLike) -> None:
+        """Save the specification, the data and ``model.traces`` to one netCDF file.
+
+        Written atomically (a temporary file in the same directory, then
+        renamed); :func:`hierax.load` restores the Model exactly.
+        """
+        save_model(self, path)
 
     def summary(self, idata: az.InferenceData | None = None, **kwargs: Any):
         """``arviz.summary`` of the posterior (offsets left out unless ``var_names`` says).
@@ -233,7 +503,12 @@ class Model:
         if idata is None:
             raise ValueError("The model has no samples yet; call model.sample() first.")
         if "var_names" not in kwargs:
-            kwargs["var_names"] = [v for v in idata.posterior.data_vars
-                                   if not v.endswith("_offset") and v != "p_outlier"
-                                   or v == "p_outlier" and idata.posterior[v].ndim == 2]
+            kwargs["var_names"] = [
+                v
+                for v in idata.posterior.data_vars
+                if not v.endswith("_offset")
+                and v != "p_outlier"
+                or v == "p_outlier"
+                and idata.posterior[v].ndim == 2
+            ]
         return az.summary(idata, **kwargs)

@@ -78,8 +78,9 @@ def _ssm(data: pd.DataFrame, family: Family, columns, choices) -> np.ndarray:
         lower = {min(valid)}
     bad = ~np.isin(response, sorted(valid))
     if bad.any():
+        code = float(response[np.argmax(bad)])
         raise ValueError(
-            f"Column {columns[1]!r} holds response code {float(response[np.argmax(bad)]):g} outside the "
+            f"Column {columns[1]!r} holds response code {code:g} outside the "
             f"declared choices {sorted(valid)} ({_first_bad(data, bad)}). Recode it: 1 for the "
             "upper boundary and -1 (or 0) for the lower, or pass choices=."
         )
@@ -96,7 +97,9 @@ def _generic(data: pd.DataFrame, family: Family, columns) -> np.ndarray:
     if name in ("poisson", "binomial") and ((y < 0) | (y != np.round(y))).any():
         raise ValueError(f"Model {name!r} needs column {column!r} to hold non-negative integers.")
     if name == "binomial" and (values[:, 1] < y).any():
-        raise ValueError(f"Column {columns[1]!r} (trials) must be >= column {column!r} (successes).")
+        raise ValueError(
+            f"Column {columns[1]!r} (trials) must be >= column {column!r} (successes)."
+        )
     if name in ("gamma", "lognormal") and (y <= 0).any():
         raise ValueError(f"Model {name!r} needs column {column!r} to be positive.")
     return values if values.shape[1] > 1 else y

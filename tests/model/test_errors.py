@@ -17,9 +17,14 @@ def test_missing_rt_column(data):
         hx.Model(data.drop(columns="rt"))
 
 
-@pytest.mark.parametrize(("value", "match"), [(np.nan, "missing or infinite"),
-                                              (np.inf, "missing or infinite"),
-                                              (-0.3, "positive response times")])
+@pytest.mark.parametrize(
+    ("value", "match"),
+    [
+        (np.nan, "missing or infinite"),
+        (np.inf, "missing or infinite"),
+        (-0.3, "positive response times"),
+    ],
+)
 def test_bad_rt_values(data, value, match):
     bad = data.copy()
     bad.loc[5, "rt"] = value
@@ -50,8 +55,16 @@ def test_formula_names_missing_column(data):
 
 def test_prior_key_matching_no_term_warns_with_terms(data):
     with pytest.warns(UserWarning, match="'thetaa'.*terms are: Intercept, theta"):
-        hx.Model(data, include=[hx.Param("v", formula="v ~ 1 + theta",
-                                         prior={"thetaa": hx.Prior("Normal", mu=0, sigma=1)})])
+        hx.Model(
+            data,
+            include=[
+                hx.Param(
+                    "v",
+                    formula="v ~ 1 + theta",
+                    prior={"thetaa": hx.Prior("Normal", mu=0, sigma=1)},
+                )
+            ],
+        )
 
 
 def test_string_column_as_numeric(data):

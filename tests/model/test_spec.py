@@ -19,8 +19,11 @@ def plans(model):
 
 
 def test_global_formula_applies_to_params_not_included(data):
-    m = hx.Model(data, global_formula="y ~ 1 + (1|participant_id)",
-                 include=[{"name": "v", "formula": "v ~ 1 + theta"}])
+    m = hx.Model(
+        data,
+        global_formula="y ~ 1 + (1|participant_id)",
+        include=[{"name": "v", "formula": "v ~ 1 + theta"}],
+    )
     p = plans(m)
     assert [c.site for c in p["v"].common] == ["v_Intercept", "v_theta"] and not p["v"].group
     for name in "azt":
@@ -43,8 +46,13 @@ def test_explicit_link_and_bounds(data):
 
 
 def test_parameter_without_formula_takes_one_prior_or_value(data):
-    m = hx.Model(data, include=[{"name": "z", "prior": 0.5},
-                                {"name": "a", "prior": {"name": "Gamma", "mu": 1.0, "sigma": 0.2}}])
+    m = hx.Model(
+        data,
+        include=[
+            {"name": "z", "prior": 0.5},
+            {"name": "a", "prior": {"name": "Gamma", "mu": 1.0, "sigma": 0.2}},
+        ],
+    )
     p = plans(m)
     assert p["z"].kind == "fixed" and p["z"].value == 0.5
     assert p["a"].kind == "free" and p["a"].prior == hx.Prior("Gamma", mu=1.0, sigma=0.2)
@@ -52,8 +60,12 @@ def test_parameter_without_formula_takes_one_prior_or_value(data):
 
 def test_user_term_priors_override_safe_defaults(data):
     prior = hx.Prior("Normal", mu=0.0, sigma=hx.Prior("HalfNormal", sigma=0.3))
-    m = hx.Model(data, include=[hx.Param("v", formula="v ~ 1 + (1|participant_id)",
-                                         prior={"1|participant_id": prior})])
+    m = hx.Model(
+        data,
+        include=[
+            hx.Param("v", formula="v ~ 1 + (1|participant_id)", prior={"1|participant_id": prior})
+        ],
+    )
     assert plans(m)["v"].group[0].prior == prior
     assert plans(m)["v"].common[0].prior == hx.Prior("Normal", mu=0.0, sigma=2.0)
 
@@ -62,10 +74,15 @@ def test_print_describes_every_parameter(data):
     m = hx.Model(data, global_formula="y ~ 1 + (1|participant_id)", link_settings="log_logit")
     text = str(m)
     for expected in [
-        "Model: ddm", "Response variable: rt,response", f"Observations: {len(data)}",
-        "v ~ 1 + (1|participant_id)", "v_Intercept ~ Normal(mu: 0, sigma: 2)",
+        "Model: ddm",
+        "Response variable: rt,response",
+        f"Observations: {len(data)}",
+        "v ~ 1 + (1|participant_id)",
+        "v_Intercept ~ Normal(mu: 0, sigma: 2)",
         "a_1|participant_id ~ Normal(mu: 0, sigma: HalfNormal(sigma: 0.25))",
-        "Link: logit", "Explicit bounds: (0, 1)", "Lapse probability: 0.05",
+        "Link: logit",
+        "Explicit bounds: (0, 1)",
+        "Lapse probability: 0.05",
         "Lapse distribution: Uniform(lower: 0, upper: 20)",
     ]:
         assert expected in text, expected

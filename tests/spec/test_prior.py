@@ -62,7 +62,11 @@ def test_dict_round_trip():
 
 def test_link_inverse_and_forward_are_inverse():
     x = np.linspace(-3, 3, 7)
-    for link in (Link("identity"), Link("log", bounds=(0.1, math.inf)), Link("logit", bounds=(0.2, 3.0))):
+    for link in (
+        Link("identity"),
+        Link("log", bounds=(0.1, math.inf)),
+        Link("logit", bounds=(0.2, 3.0)),
+    ):
         np.testing.assert_allclose(link.forward(link.inverse(x)), x, atol=1e-10)
     assert float(Link("logit", bounds=(0.0, 2.0)).inverse(0.0)) == 1.0
     with pytest.raises(ValueError, match="Unknown link"):
@@ -70,8 +74,14 @@ def test_link_inverse_and_forward_are_inverse():
 
 
 def test_param_dict_form_equals_param():
-    d = {"name": "v", "formula": "v ~ 1 + x", "prior": {"Intercept": {"name": "Normal", "mu": 0, "sigma": 1}}}
-    assert as_param(d) == Param("v", formula="v ~ 1 + x", prior={"Intercept": Prior("Normal", mu=0, sigma=1)})
+    d = {
+        "name": "v",
+        "formula": "v ~ 1 + x",
+        "prior": {"Intercept": {"name": "Normal", "mu": 0, "sigma": 1}},
+    }
+    assert as_param(d) == Param(
+        "v", formula="v ~ 1 + x", prior={"Intercept": Prior("Normal", mu=0, sigma=1)}
+    )
     with pytest.raises(ValueError, match="Unknown key 'formla'"):
         as_param({"name": "v", "formla": "v ~ 1"})
     with pytest.raises(ValueError, match="left-hand side is 'a'"):

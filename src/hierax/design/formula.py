@@ -126,7 +126,9 @@ def _check_columns(param: str, rhs: str, data: pd.DataFrame) -> None:
     try:
         columns, numeric = formula_columns(rhs)
     except Exception as err:  # formulae's parser errors carry no parameter name
-        raise ValueError(f"Cannot parse the formula of {param!r}: '{param} ~ {rhs}': {err}") from None
+        raise ValueError(
+            f"Cannot parse the formula of {param!r}: '{param} ~ {rhs}': {err}"
+        ) from None
     missing = sorted(c for c in columns if c not in data.columns)
     if missing:
         raise ValueError(

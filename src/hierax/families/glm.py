@@ -54,17 +54,25 @@ def _spread(y: np.ndarray) -> float:
 def _normal_params(y: np.ndarray) -> tuple[ParamInfo, ...]:
     mean, sd = float(np.mean(y)), _spread(y)
     return (
-        ParamInfo("mu", (-INF, INF), Prior("Normal", mu=mean, sigma=PRIOR_WIDTH * sd), sd, mean,
-                  "mean"),
-        ParamInfo("sigma", (0.0, INF), Prior("HalfNormal", sigma=PRIOR_WIDTH * sd), sd / 2, sd,
-                  "standard deviation"),
+        ParamInfo(
+            "mu", (-INF, INF), Prior("Normal", mu=mean, sigma=PRIOR_WIDTH * sd), sd, mean, "mean"
+        ),
+        ParamInfo(
+            "sigma",
+            (0.0, INF),
+            Prior("HalfNormal", sigma=PRIOR_WIDTH * sd),
+            sd / 2,
+            sd,
+            "standard deviation",
+        ),
     )
 
 
 def _student_t_params(y: np.ndarray) -> tuple[ParamInfo, ...]:
     return _normal_params(y) + (
-        ParamInfo("nu", (0.0, INF), Prior("Gamma", alpha=2.0, beta=0.1), 5.0, 10.0,
-                  "degrees of freedom"),
+        ParamInfo(
+            "nu", (0.0, INF), Prior("Gamma", alpha=2.0, beta=0.1), 5.0, 10.0, "degrees of freedom"
+        ),
     )
 
 
@@ -73,26 +81,46 @@ def _log_mean(y: np.ndarray) -> float:
 
 
 def _bernoulli_params(y: np.ndarray) -> tuple[ParamInfo, ...]:
-    return (ParamInfo("p", (0.0, 1.0), Prior("Beta", alpha=1.0, beta=1.0), 0.1, 0.5,
-                      "probability of a 1"),)
+    return (
+        ParamInfo(
+            "p", (0.0, 1.0), Prior("Beta", alpha=1.0, beta=1.0), 0.1, 0.5, "probability of a 1"
+        ),
+    )
 
 
 def _binomial_params(y: np.ndarray) -> tuple[ParamInfo, ...]:
-    return (ParamInfo("p", (0.0, 1.0), Prior("Beta", alpha=1.0, beta=1.0), 0.1, 0.5,
-                      "probability of success per trial"),)
+    return (
+        ParamInfo(
+            "p",
+            (0.0, 1.0),
+            Prior("Beta", alpha=1.0, beta=1.0),
+            0.1,
+            0.5,
+            "probability of success per trial",
+        ),
+    )
 
 
 def _poisson_params(y: np.ndarray) -> tuple[ParamInfo, ...]:
     mean = max(float(np.mean(y)), 1e-3)
-    return (ParamInfo("mu", (0.0, INF), Prior("Gamma", mu=mean, sigma=PRIOR_WIDTH * math.sqrt(mean)),
-                      math.sqrt(mean), mean, "mean count"),)
+    return (
+        ParamInfo(
+            "mu",
+            (0.0, INF),
+            Prior("Gamma", mu=mean, sigma=PRIOR_WIDTH * math.sqrt(mean)),
+            math.sqrt(mean),
+            mean,
+            "mean count",
+        ),
+    )
 
 
 def _gamma_params(y: np.ndarray) -> tuple[ParamInfo, ...]:
     mean, sd = max(float(np.mean(y)), 1e-3), _spread(y)
     return (
-        ParamInfo("mu", (0.0, INF), Prior("Gamma", mu=mean, sigma=PRIOR_WIDTH * sd), sd, mean,
-                  "mean"),
+        ParamInfo(
+            "mu", (0.0, INF), Prior("Gamma", mu=mean, sigma=PRIOR_WIDTH * sd), sd, mean, "mean"
+        ),
         ParamInfo("alpha", (0.0, INF), Prior("Gamma", alpha=2.0, beta=0.5), 1.0, 2.0, "shape"),
     )
 
@@ -130,13 +158,14 @@ def _lognormal_logpdf(obs, mu, sigma):
     return dist.LogNormal(mu, sigma).log_prob(obs)
 
 
-
 def _from(make):
     """A sampler from a function building the NumPyro distribution."""
 
     def sample(key: jax.Array, shape, obs, **params) -> jax.Array:
         d = make(obs, **params)
-        return jnp.broadcast_to(d.sample(key, ()), shape) if d.batch_shape != shape else d.sample(key)
+        return (
+            jnp.broadcast_to(d.sample(key, ()), shape) if d.batch_shape != shape else d.sample(key)
+        )
 
     return sample
 
@@ -163,19 +192,63 @@ def _glm(name, logpdf, make, data_params, main, links, response=("y",), **kw) ->
 
 
 GLM_FAMILIES = {
-    "normal": _glm("normal", _normal_logpdf, lambda o, mu, sigma: dist.Normal(mu, sigma),
-                   _normal_params, "mu", {"sigma": "log"}),
-    "student_t": _glm("student_t", _student_t_logpdf,
-                      lambda o, mu, sigma, nu: dist.StudentT(nu, mu, sigma),
-                      _student_t_params, "mu", {"sigma": "log", "nu": "log"}),
-    "bernoulli": _glm("bernoulli", _bernoulli_logpdf, lambda o, p: dist.BernoulliProbs(p),
-                      _bernoulli_params, "p", {"p": "logit"}, choices=(0.0, 1.0)),
-    "binomial": _glm("binomial", _binomial_logpdf, None, _binomial_params, "p", {"p": "logit"},
-                     response=("y", "n"), sample=_binomial_sample),
-    "poisson": _glm("poisson", _poisson_logpdf, lambda o, mu: dist.Poisson(mu),
-                    _poisson_params, "mu", {"mu": "log"}),
-    "gamma": _glm("gamma", _gamma_logpdf, lambda o, mu, alpha: dist.Gamma(alpha, alpha / mu),
-                  _gamma_params, "mu", {"mu": "log", "alpha": "log"}),
-    "lognormal": _glm("lognormal", _lognormal_logpdf, lambda o, mu, sigma: dist.LogNormal(mu, sigma),
-                      _lognormal_params, "mu", {"sigma": "log"}),
+    "normal": _glm(
+        "normal",
+        _normal_logpdf,
+        lambda o, mu, sigma: dist.Normal(mu, sigma),
+        _normal_params,
+        "mu",
+        {"sigma": "log"},
+    ),
+    "student_t": _glm(
+        "student_t",
+        _student_t_logpdf,
+        lambda o, mu, sigma, nu: dist.StudentT(nu, mu, sigma),
+        _student_t_params,
+        "mu",
+        {"sigma": "log", "nu": "log"},
+    ),
+    "bernoulli": _glm(
+        "bernoulli",
+        _bernoulli_logpdf,
+        lambda o, p: dist.BernoulliProbs(p),
+        _bernoulli_params,
+        "p",
+        {"p": "logit"},
+        choices=(0.0, 1.0),
+    ),
+    "binomial": _glm(
+        "binomial",
+        _binomial_logpdf,
+        None,
+        _binomial_params,
+        "p",
+        {"p": "logit"},
+        response=("y", "n"),
+        sample=_binomial_sample,
+    ),
+    "poisson": _glm(
+        "poisson",
+        _poisson_logpdf,
+        lambda o, mu: dist.Poisson(mu),
+        _poisson_params,
+        "mu",
+        {"mu": "log"},
+    ),
+    "gamma": _glm(
+        "gamma",
+        _gamma_logpdf,
+        lambda o, mu, alpha: dist.Gamma(alpha, alpha / mu),
+        _gamma_params,
+        "mu",
+        {"mu": "log", "alpha": "log"},
+    ),
+    "lognormal": _glm(
+        "lognormal",
+        _lognormal_logpdf,
+        lambda o, mu, sigma: dist.LogNormal(mu, sigma),
+        _lognormal_params,
+        "mu",
+        {"sigma": "log"},
+    ),
 }

@@ -37,8 +37,8 @@ import math
 import jax
 import jax.numpy as jnp
 
+from hierax import likelihoods, simulators
 from hierax.families.base import Family, ParamInfo
-from hierax import simulators
 from hierax.spec.prior import Prior
 
 __all__ = ["SSM_FAMILIES"]
@@ -46,20 +46,42 @@ __all__ = ["SSM_FAMILIES"]
 INF = math.inf
 CHOICES = (-1.0, 1.0)
 
-_V = ParamInfo("v", (-INF, INF), Prior("Normal", mu=0.0, sigma=2.0), 0.5, 0.0,
-               "drift rate (towards the upper boundary when positive)")
-_A = ParamInfo("a", (0.0, INF), Prior("Gamma", mu=1.0, sigma=0.75), 0.25, 1.0,
-               "half the boundary separation")
-_Z = ParamInfo("z", (0.0, 1.0), Prior("Beta", alpha=5.0, beta=5.0), 0.05, 0.5,
-               "relative start point")
-_T = ParamInfo("t", (0.0, INF), Prior("Gamma", mu=0.3, sigma=0.3), 0.1, 0.2,
-               "non-decision time (s)")
-_SV = ParamInfo("sv", (0.0, INF), Prior("HalfNormal", sigma=1.0), 0.25, 0.3,
-                "across-trial sd of the drift")
-_SZ = ParamInfo("sz", (0.0, 1.0), Prior("Beta", alpha=1.0, beta=4.0), 0.05, 0.1,
-                "width of the uniform start-point range (relative)")
-_ST = ParamInfo("st", (0.0, INF), Prior("HalfNormal", sigma=0.1), 0.05, 0.05,
-                "width of the uniform non-decision-time range (s)")
+_V = ParamInfo(
+    "v",
+    (-INF, INF),
+    Prior("Normal", mu=0.0, sigma=2.0),
+    0.5,
+    0.0,
+    "drift rate (towards the upper boundary when positive)",
+)
+_A = ParamInfo(
+    "a", (0.0, INF), Prior("Gamma", mu=1.0, sigma=0.75), 0.25, 1.0, "half the boundary separation"
+)
+_Z = ParamInfo(
+    "z", (0.0, 1.0), Prior("Beta", alpha=5.0, beta=5.0), 0.05, 0.5, "relative start point"
+)
+_T = ParamInfo(
+    "t", (0.0, INF), Prior("Gamma", mu=0.3, sigma=0.3), 0.1, 0.2, "non-decision time (s)"
+)
+_SV = ParamInfo(
+    "sv", (0.0, INF), Prior("HalfNormal", sigma=1.0), 0.25, 0.3, "across-trial sd of the drift"
+)
+_SZ = ParamInfo(
+    "sz",
+    (0.0, 1.0),
+    Prior("Beta", alpha=1.0, beta=4.0),
+    0.05,
+    0.1,
+    "width of the uniform start-point range (relative)",
+)
+_ST = ParamInfo(
+    "st",
+    (0.0, INF),
+    Prior("HalfNormal", sigma=0.1),
+    0.05,
+    0.05,
+    "width of the uniform non-decision-time range (s)",
+)
 
 
 def _split(obs: jax.Array) -> tuple[jax.Array, jax.Array]:
@@ -67,22 +89,16 @@ def _split(obs: jax.Array) -> tuple[jax.Array, jax.Array]:
 
 
 def _ddm_logpdf(obs, v, a, z, t):
-    from hierax import likelihoods  # TEMP until likelihoods land
-
     rt, response = _split(obs)
     return likelihoods.ddm_logpdf(rt, response, v, a, z, t)
 
 
 def _ddm_sdv_logpdf(obs, v, a, z, t, sv):
-    from hierax import likelihoods  # TEMP until likelihoods land
-
     rt, response = _split(obs)
     return likelihoods.ddm_sdv_logpdf(rt, response, v, a, z, t, sv)
 
 
 def _full_ddm_logpdf(obs, v, a, z, t, sv, sz, st):
-    from hierax import likelihoods  # TEMP until likelihoods land
-
     rt, response = _split(obs)
     return likelihoods.full_ddm_logpdf(rt, response, v, a, z, t, sv, sz, st)
 
@@ -108,11 +124,15 @@ def _ssm(name: str, params: tuple[ParamInfo, ...], logpdf, description: str) -> 
 SSM_FAMILIES = {
     "ddm": _ssm("ddm", (_V, _A, _Z, _T), _ddm_logpdf, "drift diffusion model"),
     "ddm_sdv": _ssm(
-        "ddm_sdv", (_V, _A, _Z, _T, _SV), _ddm_sdv_logpdf,
+        "ddm_sdv",
+        (_V, _A, _Z, _T, _SV),
+        _ddm_sdv_logpdf,
         "drift diffusion model with across-trial drift variability",
     ),
     "full_ddm": _ssm(
-        "full_ddm", (_V, _A, _Z, _T, _SV, _SZ, _ST), _full_ddm_logpdf,
+        "full_ddm",
+        (_V, _A, _Z, _T, _SV, _SZ, _ST),
+        _full_ddm_logpdf,
         "drift diffusion model with drift, start-point and non-decision variability",
     ),
 }

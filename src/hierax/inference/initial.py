@@ -132,15 +132,19 @@ def validate_initvals(
         a value of the wrong shape, or a value outside the site's support.
     """
     if not isinstance(initvals, Mapping):
-        raise TypeError(f"initvals must be a dict from site name to value, got {type(initvals).__name__}.")
+        raise TypeError(
+            f"initvals must be a dict from site name to value, got {type(initvals).__name__}."
+        )
     sites = model_sites(model_fn, arrays)
     out = {}
     for name, value in initvals.items():
         if name not in sites.latent:
             hint = ""
             if name in sites.deterministic:
-                hint = (f" {name!r} is computed from other sites (e.g. {name}_offset and "
-                        f"{name}_sigma); give initial values for those instead.")
+                hint = (
+                    f" {name!r} is computed from other sites (e.g. {name}_offset and "
+                    f"{name}_sigma); give initial values for those instead."
+                )
             raise ValueError(
                 f"initvals: the model has no sampled site {name!r}.{hint} Its sites are: "
                 f"{', '.join(sites.latent)}."
@@ -156,8 +160,9 @@ def validate_initvals(
         inside = np.asarray(site["fn"].support(jnp.asarray(array)))
         if not inside.all() or not np.isfinite(array).all():
             raise ValueError(
-                f"initvals[{name!r}] = {np.asarray(value).tolist()} is outside the support of its "
-                f"prior {type(site['fn']).__name__} ({site['fn'].support}). Choose a value inside it."
+                f"initvals[{name!r}] = {np.asarray(value).tolist()} is outside the support of "
+                f"its prior {type(site['fn']).__name__} ({site['fn'].support}). "
+                "Choose a value inside it."
             )
         out[name] = array
     return out

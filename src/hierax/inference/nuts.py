@@ -34,8 +34,14 @@ __all__ = ["CHAIN_METHODS", "EXTRA_FIELDS", "default_chain_method", "run_nuts", 
 
 CHAIN_METHODS = ("parallel", "sequential", "vectorized")
 # Per-draw sampler statistics kept for the sample_stats group.
-EXTRA_FIELDS = ("diverging", "num_steps", "energy", "accept_prob", "adapt_state.step_size",
-                "potential_energy")
+EXTRA_FIELDS = (
+    "diverging",
+    "num_steps",
+    "energy",
+    "accept_prob",
+    "adapt_state.step_size",
+    "potential_energy",
+)
 
 
 def default_chain_method(chains: int) -> str:
@@ -113,8 +119,10 @@ def run_nuts(
     Parameters are those of :meth:`hierax.Model.sample`.
     """
     for name, value in (("draws", draws), ("tune", tune), ("chains", chains)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (
-            0 if name == "tune" else 1
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, np.integer))
+            or value < (0 if name == "tune" else 1)
         ):
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     chain_method = chain_method or default_chain_method(chains)

@@ -41,8 +41,12 @@ class Sites:
         return tuple(self.latent) + self.deterministic
 
 
-def trace_at(model_fn: Callable, arrays: Mapping[str, Any], values: Mapping[str, Any] | None = None,
-             seed: int = 0) -> dict[str, dict]:
+def trace_at(
+    model_fn: Callable,
+    arrays: Mapping[str, Any],
+    values: Mapping[str, Any] | None = None,
+    seed: int = 0,
+) -> dict[str, dict]:
     """The NumPyro trace of ``model_fn(arrays)`` with latent sites set to ``values``."""
     fn = handlers.seed(model_fn, jax.random.PRNGKey(seed))
     if values:

@@ -35,6 +35,10 @@ def _mixture_jvp(primals, tangents):
     return out, tangent
 
 
+# One compiled program for eager calls (see _ddm_kernel_compiled in hierax.likelihoods.ddm).
+_mixture_compiled = jax.jit(_mixture)
+
+
 def lapse_mixture(logp: ArrayLike, p_outlier: ArrayLike, lapse_logp: ArrayLike) -> jax.Array:
     r"""Mix a model's log density with a lapse process, in log space.
 
@@ -78,7 +82,7 @@ def lapse_mixture(logp: ArrayLike, p_outlier: ArrayLike, lapse_logp: ArrayLike) 
     logp, p, lapse_logp = jnp.broadcast_arrays(logp, p, lapse_logp)
     valid = (p >= 0) & (p <= 1)
     p_s = jnp.where(valid, p, 0.0)
-    return jnp.where(valid, _mixture(logp, p_s, lapse_logp), -jnp.inf)
+    return jnp.where(valid, _mixture_compiled(logp, p_s, lapse_logp), -jnp.inf)
 
 
 def uniform_lapse_logpdf(

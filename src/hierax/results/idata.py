@@ -51,8 +51,10 @@ def flatten_draws(samples: Mapping[str, np.ndarray]) -> tuple[dict[str, np.ndarr
     """Merge the chain and draw axes: returns the flat arrays and ``(chains, draws)``."""
     first = np.asarray(next(iter(samples.values())))
     chains, draws = first.shape[:2]
-    flat = {k: np.reshape(np.asarray(v), (chains * draws,) + np.shape(v)[2:])
-            for k, v in samples.items()}
+    flat = {
+        k: np.reshape(np.asarray(v), (chains * draws,) + np.shape(v)[2:])
+        for k, v in samples.items()
+    }
     return flat, (chains, draws)
 
 
@@ -99,8 +101,13 @@ def mcmc_sample_stats(mcmc) -> dict[str, np.ndarray]:
     return stats
 
 
-def group_dataset(values: Mapping[str, np.ndarray], resolved, *, sample_dims: bool = True,
-                  per_obs: Mapping[str, list[str]] | None = None):
+def group_dataset(
+    values: Mapping[str, np.ndarray],
+    resolved,
+    *,
+    sample_dims: bool = True,
+    per_obs: Mapping[str, list[str]] | None = None,
+):
     """An xarray Dataset for one group, with hierax's dims and coordinates."""
     dims = {k: v for k, v in resolved.dims.items() if k in values}
     dims.update(per_obs or {})
@@ -144,18 +151,26 @@ def from_samples(
         groups["sample_stats"] = group_dataset(sample_stats, resolved)
     if log_likelihood:
         dtype = "float64" if log_likelihood is True else log_likelihood
-        latent = {k: v for k, v in samples.items() if k not in resolved.dims
-                  or OBS_DIM not in resolved.dims[k]}
-        loglik = pointwise_log_likelihood(model_fn, latent, resolved.arrays, resolved.obs_site,
-                                          floatX, dtype)
-        groups["log_likelihood"] = group_dataset({resolved.obs_site: loglik}, resolved,
-                                                 per_obs={resolved.obs_site: [OBS_DIM]})
+        latent = {
+            k: v
+            for k, v in samples.items()
+            if k not in resolved.dims or OBS_DIM not in resolved.dims[k]
+        }
+        loglik = pointwise_log_likelihood(
+            model_fn, latent, resolved.arrays, resolved.obs_site, floatX, dtype
+        )
+        groups["log_likelihood"] = group_dataset(
+            {resolved.obs_site: loglik}, resolved, per_obs={resolved.obs_site: [OBS_DIM]}
+        )
     obs = {resolved.obs_site: resolved.arrays["obs"]}
-    groups["observed_data"] = group_dataset(obs, resolved, sample_dims=False,
-                                            per_obs={resolved.obs_site: obs_dims(resolved)})
+    groups["observed_data"] = group_dataset(
+        obs, resolved, sample_dims=False, per_obs={resolved.obs_site: obs_dims(resolved)}
+    )
     if constant_data:
         groups["constant_data"] = group_dataset(
-            constant_data, resolved, sample_dims=False,
+            constant_data,
+            resolved,
+            sample_dims=False,
             per_obs={k: [OBS_DIM] for k in constant_data},
         )
     return az.InferenceData(**groups)
@@ -171,5 +186,12 @@ def to_inference_data(
 ) -> az.InferenceData:
     """The InferenceData of a NUTS run (see the module docstring for its groups)."""
     samples = mcmc.get_samples(group_by_chain=True)
-    return from_samples(samples, model_fn, resolved, sample_stats=mcmc_sample_stats(mcmc),
-                        constant_data=constant_data, floatX=floatX, log_likelihood=log_likelihood)
+    return from_samples(
+        samples,
+        model_fn,
+        resolved,
+        sample_stats=mcmc_sample_stats(mcmc),
+        constant_data=constant_data,
+        floatX=floatX,
+        log_likelihood=log_likelihood,
+    )

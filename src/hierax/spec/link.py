@@ -68,7 +68,9 @@ class Link:
             lower = 0.0 if not math.isfinite(lower) else lower
             upper = 1.0 if not math.isfinite(upper) else upper
         if not lower < upper:
-            raise ValueError(f"Link {self.name!r}: bounds must satisfy lower < upper, got {self.bounds}.")
+            raise ValueError(
+                f"Link {self.name!r}: bounds must satisfy lower < upper, got {self.bounds}."
+            )
         object.__setattr__(self, "bounds", (lower, upper))
 
     def inverse(self, eta: jax.Array) -> jax.Array:

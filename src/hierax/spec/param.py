@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from hierax.spec.link import Link
-from hierax.spec.prior import Prior, PriorLike, as_prior
+from hierax.spec.prior import Prior, as_prior
 
 __all__ = ["Param", "ParamLike", "as_param"]
 
@@ -138,5 +138,3 @@ def as_param(spec: ParamLike) -> Param:
     raise TypeError(
         f"include= takes hx.Param objects or dicts with a 'name' key, got {type(spec).__name__}."
     )
-
-

@@ -18,8 +18,9 @@ Prior('Normal', mu=0.0, sigma=Prior('HalfNormal', sigma=0.5))
 from __future__ import annotations
 
 import difflib
-import numbers
 import inspect
+import math
+import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -81,18 +82,33 @@ def _numpyro_distributions() -> dict[str, type[dist.Distribution]]:
             and not name.startswith("_")
         ):
             names[name] = obj
+    # A factory function in NumPyro, not a class, but a prior users expect.
+    names["TruncatedNormal"] = dist.TruncatedNormal
     return names
 
 
 _DISTRIBUTIONS = _numpyro_distributions()
-_COMMON_PRIORS = ("Normal", "HalfNormal", "TruncatedNormal", "StudentT", "Uniform", "Gamma",
-                  "Beta", "LogNormal", "Exponential", "HalfCauchy", "Cauchy", "InverseGamma")
+_COMMON_PRIORS = (
+    "Normal",
+    "HalfNormal",
+    "TruncatedNormal",
+    "StudentT",
+    "Uniform",
+    "Gamma",
+    "Beta",
+    "LogNormal",
+    "Exponential",
+    "HalfCauchy",
+    "Cauchy",
+    "InverseGamma",
+)
 
 
 def _arguments(cls: type[dist.Distribution]) -> tuple[list[str], list[str]]:
     """Required and optional keyword arguments of a NumPyro distribution."""
     required, optional = [], []
-    for name, par in inspect.signature(cls.__init__).parameters.items():
+    target = cls.__init__ if inspect.isclass(cls) else cls
+    for name, par in inspect.signature(target).parameters.items():
         if name in ("self", "validate_args") or par.kind in (par.VAR_POSITIONAL, par.VAR_KEYWORD):
             continue
         (required if par.default is inspect.Parameter.empty else optional).append(name)
@@ -180,7 +196,9 @@ class Prior:
         required, optional = _arguments(cls)
         kwargs = self._numpyro_kwargs(self._params)
         accepted = required + optional
-        unknown = [k for k in self._params if self._numpyro_kwargs({k: 0}).popitem()[0] not in accepted]
+        unknown = [
+            k for k in self._params if self._numpyro_kwargs({k: 0}).popitem()[0] not in accepted
+        ]
         if self._name in _MEAN_SD_FORMS and set(self._params) == {"mu", "sigma"}:
             unknown = []
         if unknown:
@@ -197,10 +215,26 @@ class Prior:
             )
 
     def _check_values(self) -> None:
-        try:
-            self.distribution(validate_args=True)
-        except ValueError as err:
-            raise ValueError(f"Invalid parameter values for {self!r}: {err}") from None
+        """Check numeric parameters against the distribution's constraints, in NumPy.
+
+        NumPy rather than JAX, so that building a Prior (as hierax does at
+        import for its family tables) never starts a JAX backend.
+        """
+        kwargs = self._numpyro_kwargs({k: float(v) for k, v in self._params.items()})
+        cls = _DISTRIBUTIONS[self._name]
+        constraints_ = getattr(cls, "arg_constraints", {})
+        for key, value in kwargs.items():
+            lower, upper = _constraint_bounds(constraints_.get(key))
+            closed = type(constraints_.get(key)).__name__ in ("_GreaterThanEq", "_Interval")
+            ok = math.isfinite(value) and (value >= lower if closed else value > lower or
+                                           lower == -math.inf) and value <= upper
+            if not ok:
+                raise ValueError(
+                    f"Invalid parameter values for {self!r}: {key} = {value:g} must lie in "
+                    f"({lower:g}, {upper:g})."
+                )
+        if self._name == "Uniform" and not kwargs.get("low", 0.0) < kwargs.get("high", 1.0):
+            raise ValueError(f"Invalid parameter values for {self!r}: lower must be < upper.")
 
     def distribution(
         self, values: Mapping[str, Any] | None = None, *, validate_args: bool | None = None
@@ -314,10 +348,10 @@ def _is_number(value: object) -> bool:
 
 def _constraint_bounds(constraint) -> tuple[float, float]:
     """(lower, upper) of a NumPyro constraint; infinite ends where unbounded."""
-    import math
-
     from numpyro.distributions import constraints
 
+    if constraint is None:
+        return -math.inf, math.inf
     lower = getattr(constraint, "lower_bound", None)
     upper = getattr(constraint, "upper_bound", None)
     if constraint is constraints.positive or constraint is constraints.nonnegative:

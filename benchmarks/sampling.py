@@ -1,0 +1,222 @@
+"""Sampling efficiency of the hierarchical DDM on cavanagh_theta (min-ESS per second).
+
+The model is ``hx.Model(data, global_formula="y ~ 1 + (1|participant_id)")``: safe
+priors, identity links, the default lapse mixture (p_outlier = 0.05, rt ~ Uniform(0, 20)).
+NUTS runs ``--chains`` chains of ``--tune`` warm-up steps and ``--draws`` draws.
+
+Printed: compile time (a one-step fit of one chain: tracing, compilation and the start
+checks), wall and CPU time of the full fit (compilation included: what a user waits
+for), min bulk ESS over the model's named variables (intercepts, group sds and
+participant effects; non-centred ``_offset`` sites excluded), min-ESS per second of the
+full fit, divergences and mean leapfrog steps per draw. CPU time counts every thread of
+this process, so it stays meaningful when other processes share the cores.
+
+Levers (see docs/performance.md): ``--noncentered`` (``auto``, ``true``, ``false``),
+``--dense-mass`` (``none``, ``full``, ``groups``: one dense block of all group effects),
+``--init ez`` (start at per-participant EZ-diffusion estimates), ``--floatX``,
+``--chain-method``, ``--target-accept``, ``--max-tree-depth``. ``--devices N`` calls
+:func:`hierax.set_host_device_count` first (needed for ``--chain-method parallel``).
+
+``--hssm`` also fits HSSM's same model (``hssm.HSSM(..., prior_settings="safe")``, PyMC
+NUTS, same chains, draws, tune) in the same process and prints the ratio of min-ESS/s.
+HSSM needs Python >= 3.12 and is not a hierax dependency.
+
+Run with ``python benchmarks/sampling.py`` (4 x (1000 + 1000)); lever screening with
+e.g. ``python benchmarks/sampling.py --chains 2 --draws 500 --tune 500 --noncentered false``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import time
+import warnings
+from dataclasses import asdict, dataclass
+
+FORMULA = "y ~ 1 + (1|participant_id)"
+# HSSM 0.5.0, same model, 2 chains x (500 + 500) on a 2-core machine like ours
+# (shared/BENCHMARKS.md): used for the ratio when HSSM cannot be run here.
+HSSM_REFERENCE_ESS_PER_S = 0.159
+
+
+@dataclass
+class Result:
+    """One fit's timings and efficiency."""
+
+    label: str
+    compile_s: float
+    wall_s: float
+    cpu_s: float
+    min_ess: float
+    worst: str
+    divergences: int
+    steps_per_draw: float
+
+    @property
+    def ess_per_s(self) -> float:
+        return self.min_ess / self.wall_s
+
+    def line(self) -> str:
+        return (
+            f"{self.label}: compile {self.compile_s:.1f} s, fit {self.wall_s:.1f} s wall / "
+            f"{self.cpu_s:.1f} s CPU, min bulk ESS {self.min_ess:.0f} ({self.worst}), "
+            f"{self.ess_per_s:.2f} min-ESS/s, {self.divergences} divergences, "
+            f"{self.steps_per_draw:.1f} leapfrog steps/draw"
+        )
+
+
+def _cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _min_ess(idata, names) -> tuple[float, str]:
+    import arviz as az
+
+    ess = az.ess(idata, var_names=list(names), method="bulk")
+    values = {name: float(ess[name].min()) for name in names}
+    worst = min(values, key=values.get)
+    return values[worst], worst
+
+
+def _dense_mass(model, kind: str):
+    if kind == "none":
+        return False
+    if kind == "full":
+        return True
+    from hierax.inference.sites import model_sites
+
+    latent = model_sites(model.model_fn, model.resolved.arrays).latent
+    group = tuple(name for name in latent if "|" in name and not name.endswith("_sigma"))
+    return [group]
+
+
+def fit_hierax(args: argparse.Namespace, data) -> Result:
+    """Fit the benchmark model with hierax and the chosen levers."""
+    import hierax as hx
+    from hierax.inference.ez import ez_initial_values
+
+    noncentered = {"true": True, "false": False}.get(args.noncentered, args.noncentered)
+    model = hx.Model(data, global_formula=FORMULA, noncentered=noncentered)
+    kwargs = {
+        "chain_method": args.chain_method,
+        "floatX": args.floatX,
+        "progress": False,
+        "log_likelihood": False,
+        "diagnose": False,
+        "target_accept_prob": args.target_accept,
+        "max_tree_depth": args.max_tree_depth,
+        "dense_mass": _dense_mass(model, args.dense_mass),
+    }
+    if args.init == "ez":
+        kwargs["initvals"] = ez_initial_values(model.resolved)
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.sample(draws=1, tune=1, chains=1, seed=args.seed, **kwargs)
+    compile_s = time.perf_counter() - start
+    start, cpu = time.perf_counter(), _cpu_s()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        idata = model.sample(
+            draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed, **kwargs
+        )
+    wall_s, cpu_s = time.perf_counter() - start, _cpu_s() - cpu
+    names = [v for v in idata.posterior.data_vars if not v.endswith("_offset")]
+    min_ess, worst = _min_ess(idata, names)
+    stats = idata.sample_stats
+    label = (
+        f"hierax noncentered={args.noncentered} dense={args.dense_mass} init={args.init} "
+        f"{args.floatX} {args.chain_method or 'default'}"
+    )
+    return Result(
+        label=label,
+        compile_s=compile_s,
+        wall_s=wall_s,
+        cpu_s=cpu_s,
+        min_ess=min_ess,
+        worst=worst,
+        divergences=int(stats["diverging"].sum()),
+        steps_per_draw=float(stats["n_steps"].mean()),
+    )
+
+
+def fit_hssm(args: argparse.Namespace, data) -> Result | None:
+    """Fit HSSM's same model (PyMC NUTS); ``None`` with a message if HSSM is missing."""
+    try:
+        import hssm
+    except ImportError:
+        print(
+            "--hssm: HSSM is not importable in this environment (it needs Python >= 3.12: "
+            "`pip install hssm` in such an environment, then run this script there). "
+            f"Using the reference figure {HSSM_REFERENCE_ESS_PER_S} min-ESS/s from "
+            "shared/BENCHMARKS.md for the ratio."
+        )
+        return None
+    model = hssm.HSSM(data=data, global_formula=FORMULA, prior_settings="safe")
+    start, cpu = time.perf_counter(), _cpu_s()
+    idata = model.sample(
+        chains=args.chains,
+        cores=args.chains,
+        draws=args.draws,
+        tune=args.tune,
+        random_seed=args.seed,
+        progressbar=False,
+    )
+    wall_s, cpu_s = time.perf_counter() - start, _cpu_s() - cpu
+    names = [v for v in idata.posterior.data_vars if not v.endswith("_offset")]
+    min_ess, worst = _min_ess(idata, names)
+    stats = idata.sample_stats
+    steps = stats["n_steps"] if "n_steps" in stats else stats["tree_depth"] * 0 + float("nan")
+    return Result(
+        label="hssm (PyMC NUTS)",
+        compile_s=float("nan"),
+        wall_s=wall_s,
+        cpu_s=cpu_s,
+        min_ess=min_ess,
+        worst=worst,
+        divergences=int(stats["diverging"].sum()),
+        steps_per_draw=float(steps.mean()),
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--tune", type=int, default=1000)
+    parser.add_argument("--chains", type=int, default=4)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--noncentered", choices=("auto", "true", "false"), default="auto")
+    parser.add_argument("--dense-mass", choices=("none", "full", "groups"), default="none")
+    parser.add_argument("--init", choices=("default", "ez"), default="default")
+    parser.add_argument("--floatX", choices=("float64", "float32"), default="float64")
+    parser.add_argument(
+        "--chain-method", choices=("sequential", "vectorized", "parallel"), default=None
+    )
+    parser.add_argument("--devices", type=int, default=None, help="CPU devices for JAX")
+    parser.add_argument("--target-accept", type=float, default=0.8)
+    parser.add_argument("--max-tree-depth", type=int, default=10)
+    parser.add_argument("--hssm", action="store_true", help="also fit HSSM's model")
+    parser.add_argument("--json", action="store_true", help="print a JSON line too")
+    args = parser.parse_args()
+
+    import hierax as hx
+
+    if args.devices:
+        hx.set_host_device_count(args.devices)
+    data = hx.load_data("cavanagh_theta")
+    result = fit_hierax(args, data)
+    print(result.line())
+    if args.json:
+        print(json.dumps({**asdict(result), "ess_per_s": result.ess_per_s}))
+    if args.hssm:
+        reference = fit_hssm(args, data)
+        if reference is not None:
+            print(reference.line())
+        base = reference.ess_per_s if reference is not None else HSSM_REFERENCE_ESS_PER_S
+        print(f"hierax / HSSM min-ESS/s: {result.ess_per_s / base:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
