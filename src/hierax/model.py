@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from hierax import plots
 from hierax.build import make_model
 from hierax.describe import describe
 from hierax.families import Family, get_family
@@ -491,6 +492,18 @@ class Model:
         renamed); :func:`hierax.load` restores the Model exactly.
         """
         save_model(self, path)
+
+    def plot_posterior_predictive(self, idata: az.InferenceData | None = None, **kwargs: Any):
+        """Observed vs posterior-predictive RTs; see :func:`hierax.plot_posterior_predictive`."""
+        return plots.plot_posterior_predictive(self, idata, **kwargs)
+
+    def plot_quantile_probability(self, idata: az.InferenceData | None = None, **kwargs: Any):
+        """The quantile-probability plot; see :func:`hierax.plot_quantile_probability`."""
+        return plots.plot_quantile_probability(self, idata, **kwargs)
+
+    def plot_trace(self, idata: az.InferenceData | None = None, **kwargs: Any):
+        """ArviZ trace plot of the posterior; see :func:`hierax.plot_trace`."""
+        return plots.plot_trace(self._fitted(idata), **kwargs)
 
     def summary(self, idata: az.InferenceData | None = None, **kwargs: Any):
         """``arviz.summary`` of the posterior (offsets left out unless ``var_names`` says).
