@@ -80,6 +80,11 @@ def _min_ess(idata, names) -> tuple[float, str]:
     return values[worst], worst
 
 
+def _tree_depth(text: str) -> int | tuple[int, int]:
+    depths = tuple(int(x) for x in text.split(","))
+    return depths[0] if len(depths) == 1 else depths
+
+
 def _dense_mass(model, kind: str):
     if kind == "none":
         return False
@@ -106,7 +111,7 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
         "log_likelihood": False,
         "diagnose": False,
         "target_accept_prob": args.target_accept,
-        "max_tree_depth": args.max_tree_depth,
+        "max_tree_depth": _tree_depth(args.max_tree_depth),
         "dense_mass": _dense_mass(model, args.dense_mass),
     }
     if args.init == "ez":
@@ -128,7 +133,7 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
     stats = idata.sample_stats
     label = (
         f"hierax noncentered={args.noncentered} dense={args.dense_mass} init={args.init} "
-        f"{args.floatX} {args.chain_method or 'default'}"
+        f"depth={args.max_tree_depth} {args.floatX} {args.chain_method or 'default'}"
     )
     return Result(
         label=label,
@@ -196,7 +201,9 @@ def main() -> None:
     )
     parser.add_argument("--devices", type=int, default=None, help="CPU devices for JAX")
     parser.add_argument("--target-accept", type=float, default=0.8)
-    parser.add_argument("--max-tree-depth", type=int, default=10)
+    parser.add_argument(
+        "--max-tree-depth", default="10", help="e.g. 10, or 7,10 (warm-up, sampling)"
+    )
     parser.add_argument("--hssm", action="store_true", help="also fit HSSM's model")
     parser.add_argument("--json", action="store_true", help="print a JSON line too")
     args = parser.parse_args()

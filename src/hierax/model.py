@@ -94,8 +94,16 @@ class Model:
         parameter: ``pooling="none"`` (``mu ~ 0 + C(group)``), ``"complete"``
         (``mu ~ 1``) or ``"partial"`` (``mu ~ 1 + (1|group)``).
     noncentered
-        Non-centred group-specific terms (default); a Param's ``centered``
-        overrides it per parameter or per term.
+        Parameterisation of group-specific terms. ``"auto"`` (default):
+        per term, centred where every level's data pin its effect down more
+        tightly than the group distribution does, non-centred elsewhere (see
+        :mod:`hierax.centering`; on cavanagh_theta v, a and t are centred and
+        z is not). ``True``: all non-centred (``{site}_offset`` sites);
+        ``False``: all centred. A Param's ``centered`` overrides it per
+        parameter or per term. A centred ``(1|g)`` term of a parameter with an
+        intercept is sampled as the levels' own values ``{site}_level`` (see
+        :func:`hierax.build.level_site`); ``{site}`` is computed from them.
+        docs/performance.md has the measurements.
 
     Examples
     --------
@@ -126,7 +134,7 @@ class Model:
         response: str | Sequence[str] | None = None,
         group: str | None = None,
         pooling: str | None = None,
-        noncentered: bool = True,
+        noncentered: bool | str = "auto",
     ):
         if loglik_kind not in LOGLIK_KINDS:
             raise ValueError(f"loglik_kind must be one of {LOGLIK_KINDS}, got {loglik_kind!r}.")
@@ -244,7 +252,8 @@ class Model:
             saturated tree depth.
         **nuts_kwargs
             Passed to :class:`numpyro.infer.NUTS`, e.g. ``target_accept_prob``,
-            ``dense_mass``, ``max_tree_depth``.
+            ``dense_mass``, ``max_tree_depth`` (default ``(7, 10)``: depth 7
+            during warm-up, 10 while sampling).
 
         Returns
         -------
@@ -274,7 +283,8 @@ class Model:
             log_likelihood=log_likelihood,
         )
         if diagnose:
-            warn_diagnostics(self.traces, nuts_kwargs.get("max_tree_depth", DEFAULT_MAX_TREE_DEPTH))
+            depth = nuts_kwargs.get("max_tree_depth", DEFAULT_MAX_TREE_DEPTH)
+            warn_diagnostics(self.traces, depth)
         return self.traces
 
     def vi(

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hierax.build import CommonPlan, GroupPlan, LapsePlan, ParamPlan
+from hierax.build import CommonPlan, GroupPlan, LapsePlan, ParamPlan, level_site
+from hierax.centering import AUTO_CENTER_RATIO, information_ratio, trial_scores
 from hierax.defaults import PRIOR_SETTINGS, term_default
 from hierax.design import Design, make_design
 from hierax.families import Family, ParamInfo, get_family
@@ -24,20 +25,12 @@ from hierax.spec.link import Link
 from hierax.spec.param import Param, ParamLike, as_param
 from hierax.spec.prior import Prior, as_prior
 
-__all__ = ["AUTO_CENTER_MIN_OBS", "LAPSE_NAME", "NONCENTERED", "Resolved", "resolve"]
+__all__ = ["LAPSE_NAME", "NONCENTERED", "Resolved", "resolve"]
 
 LAPSE_NAME = "p_outlier"
 # Model(noncentered=...): non-centred, centred, or chosen per group term from the data.
 NONCENTERED = (True, False, "auto")
-# noncentered="auto" centres a group term when every level has at least this many
-# observations. A level's effect is then pinned down by its own data far more tightly than
-# by the group distribution (its likelihood sd is ~1/sqrt(n) of a trial's, well below the
-# between-level sd the safe priors expect), so the centred posterior is close to Gaussian
-# while the non-centred one has strongly correlated offsets and sds. Measured on
-# cavanagh_theta (docs/performance.md): with ~285 trials per participant the centred model
-# needs a third of the leapfrog steps; thinned to 20 trials per participant, the
-# non-centred one is the faster and has no divergences.
-AUTO_CENTER_MIN_OBS = 100
+
 LINK_SETTINGS = (None, "log_logit")
 _P_OUTLIER_INFO = ParamInfo(
     LAPSE_NAME,
@@ -139,35 +132,18 @@ def _term_priors(param: Param, design: Design, info: ParamInfo, link: Link, prio
     return priors
 
 
-def _centered(param: Param, term: str, noncentered: bool | str, index: np.ndarray, n: int) -> bool:
+def _centered(param: Param, term, noncentered: bool | str, info: ParamInfo, scores) -> bool:
     """Centred or not: the Param's ``centered`` first, then the Model's ``noncentered``."""
-    if isinstance(param.centered, Mapping) and term in param.centered:
-        return bool(param.centered[term])
+    if isinstance(param.centered, Mapping) and term.name in param.centered:
+        return bool(param.centered[term.name])
     if param.centered is not None and not isinstance(param.centered, Mapping):
         return bool(param.centered)
-    if noncentered == "auto":
-        return auto_centered(index, n)
-    return not noncentered
-
-
-def auto_centered(index: np.ndarray, n_groups: int) -> bool:
-    """``noncentered="auto"``: centre when every level has >= ``AUTO_CENTER_MIN_OBS`` rows.
-
-    Parameters
-    ----------
-    index
-        Level of each observation, integers in ``[0, n_groups)``.
-    n_groups
-        Number of levels.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> auto_centered(np.repeat([0, 1], 150), 2), auto_centered(np.repeat([0, 1], 20), 2)
-    (True, False)
-    """
-    counts = np.bincount(np.asarray(index).ravel(), minlength=n_groups)
-    return bool(counts.min() >= AUTO_CENTER_MIN_OBS)
+    if noncentered != "auto":
+        return not noncentered
+    if scores is None or info.name not in scores:
+        return False
+    ratio = information_ratio(scores[info.name], term.index, term.values, term.n_groups, info.scale)
+    return ratio >= AUTO_CENTER_RATIO
 
 
 def _check_prior_support(name: str, prior: Prior, bounds) -> bool:
@@ -182,7 +158,7 @@ def _check_prior_support(name: str, prior: Prior, bounds) -> bool:
 
 
 def _plan(param: Param, info: ParamInfo, family: Family, data: pd.DataFrame, settings) -> tuple:
-    prior_settings, link_settings, noncentered = settings
+    prior_settings, link_settings, noncentered, scores = settings
     bounds = param.bounds or info.bounds
     if param.formula is None:
         prior = param.prior if param.prior is not None else info.prior
@@ -210,7 +186,7 @@ def _plan(param: Param, info: ParamInfo, family: Family, data: pd.DataFrame, set
             t.n_groups,
             t.expr_labels,
             priors[t.name],
-            _centered(param, t.name, noncentered, t.index, t.n_groups),
+            _centered(param, t, noncentered, info, scores),
         )
         for t in design.group
     )
@@ -298,7 +274,8 @@ def resolve(
         raise ValueError(
             "p_outlier appears in include= but the model has no lapse (p_outlier=None)."
         )
-    settings = (prior_settings, link_settings, noncentered)
+    scores = trial_scores(family, obs) if noncentered == "auto" else None
+    settings = (prior_settings, link_settings, noncentered, scores)
     plans, designs, params = [], {}, {}
     for info in infos:
         param = given.get(info.name, Param(info.name))
@@ -328,6 +305,8 @@ def resolve(
                 coords[f"{g.site}_dim"] = list(g.expr_labels)
             if not g.centered and isinstance(g.prior, Prior):
                 dims[f"{g.site}_offset"] = dims[g.site]
+            if level_site(plan, g) is not None:
+                dims[f"{g.site}_level"] = dims[g.site]
         if plan.name == LAPSE_NAME:
             dims[plan.name] = ["__obs__"]
     columns = response_columns(family, response)

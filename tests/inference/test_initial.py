@@ -35,7 +35,10 @@ def test_t_starts_below_each_participants_fastest_rt(data, link_settings):
 @pytest.fixture(scope="module")
 def model(data):
     return hx.Model(
-        data, include=[{"name": "v", "formula": "v ~ 1 + (1|participant_id)"}], p_outlier=None
+        data,
+        include=[{"name": "v", "formula": "v ~ 1 + (1|participant_id)"}],
+        p_outlier=None,
+        noncentered=True,
     )
 
 

@@ -50,9 +50,10 @@ def test_partial_pooling_lies_between_no_and_complete_pooling(fits):
     none = group_means(fits["none"][1], "none")
     complete = group_means(fits["complete"][1], "complete")
     partial = group_means(fits["partial"][1], "partial")
-    # The sample means are 11, 10 and 8; no pooling stays near them, complete pooling
-    # puts every group at ~10, partial pooling shrinks each group towards the grand mean.
-    np.testing.assert_allclose(none, [11.0, 10.0, 8.0], atol=0.5)
+    # The sample means are 11, 10 and 8; no pooling stays near them (group 2 has one
+    # observation, so its prior pulls it a little towards 10), complete pooling puts every
+    # group at ~10, partial pooling shrinks each group towards the grand mean.
+    np.testing.assert_allclose(none, [11.0, 10.0, 8.0], atol=1.0)
     lower, upper = np.minimum(none, complete), np.maximum(none, complete)
     tolerance = 0.1  # Monte Carlo error of a posterior mean with ~1000 effective draws
     assert np.all(partial >= lower - tolerance) and np.all(partial <= upper + tolerance)

@@ -12,7 +12,7 @@ Examples
 >>> import hierax as hx
 >>> data = hx.load_data("cavanagh_theta").query("participant_id < 3")
 >>> m = hx.Model(data, include=[{"name": "t", "formula": "t ~ 1 + (1|participant_id)"}],
-...              p_outlier=None)
+...              p_outlier=None, noncentered=True)
 >>> values = initial_values(m.resolved)
 >>> bool(values["t_Intercept"] < data["rt"].min())
 True
@@ -32,7 +32,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from hierax._config import precision
-from hierax.build import ParamPlan
+from hierax.build import ParamPlan, level_site
 from hierax.inference.sites import model_sites, site_shape, trace_at
 from hierax.resolve import Resolved
 from hierax.spec.prior import Prior
@@ -93,6 +93,10 @@ def _plan_values(plan: ParamPlan, start: float, out: dict) -> None:
         if not isinstance(group.prior, Prior):
             continue
         _hyper_values(group.site, group.prior, out)
+        level = level_site(plan, group)
+        if level is not None:  # levels centred on the intercept: they start at it
+            out[level] = np.full(group.shape, out[f"{plan.name}_Intercept"])
+            continue
         name = group.site if group.centered else f"{group.site}_offset"
         out[name] = np.zeros(group.shape)
 
@@ -143,7 +147,7 @@ def validate_initvals(
             if name in sites.deterministic:
                 hint = (
                     f" {name!r} is computed from other sites (e.g. {name}_offset and "
-                    f"{name}_sigma); give initial values for those instead."
+                    f"{name}_sigma, or {name}_level); give initial values for those instead."
                 )
             raise ValueError(
                 f"initvals: the model has no sampled site {name!r}.{hint} Its sites are: "

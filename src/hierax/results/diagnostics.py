@@ -51,7 +51,9 @@ def _worst(values, largest: bool) -> tuple[str, float] | None:
     return None if best_name is None else (best_name, best_value)
 
 
-def diagnose(idata: az.InferenceData, max_tree_depth: int = DEFAULT_MAX_TREE_DEPTH) -> list[str]:
+def diagnose(
+    idata: az.InferenceData, max_tree_depth: int | tuple[int, int] = DEFAULT_MAX_TREE_DEPTH
+) -> list[str]:
     """Problems found in a NUTS run, one sentence each (empty when all is well).
 
     Parameters
@@ -72,6 +74,8 @@ def diagnose(idata: az.InferenceData, max_tree_depth: int = DEFAULT_MAX_TREE_DEP
                 "reparameterise (non-centred group terms, tighter priors)"
             )
     if stats is not None and "n_steps" in stats:
+        if isinstance(max_tree_depth, tuple):  # (warm-up, sampling): draws come from sampling
+            max_tree_depth = max_tree_depth[-1]
         saturated = int((np.asarray(stats["n_steps"]) >= 2**max_tree_depth - 1).sum())
         if saturated:
             problems.append(
@@ -98,7 +102,9 @@ def diagnose(idata: az.InferenceData, max_tree_depth: int = DEFAULT_MAX_TREE_DEP
     return problems
 
 
-def warn_diagnostics(idata: az.InferenceData, max_tree_depth: int = DEFAULT_MAX_TREE_DEPTH) -> None:
+def warn_diagnostics(
+    idata: az.InferenceData, max_tree_depth: int | tuple[int, int] = DEFAULT_MAX_TREE_DEPTH
+) -> None:
     """Emit one ``UserWarning`` listing the problems :func:`diagnose` finds, if any."""
     problems = diagnose(idata, max_tree_depth)
     if problems:

@@ -46,8 +46,10 @@ class Param:
     bounds
         ``(lower, upper)``; defaults to the family's bounds for the parameter.
     centered
-        Parameterisation of the group-specific terms: ``False`` (non-centred,
-        the default), ``True``, or a dict from group term to bool.
+        Parameterisation of the group-specific terms: ``True`` (centred),
+        ``False`` (non-centred), or a dict from group term to bool; ``None``
+        (default) follows the Model's ``noncentered`` (``"auto"``: chosen
+        from the data per term).
 
     Examples
     --------
