@@ -111,9 +111,10 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
         "log_likelihood": False,
         "diagnose": False,
         "target_accept_prob": args.target_accept,
-        "max_tree_depth": _tree_depth(args.max_tree_depth),
         "dense_mass": _dense_mass(model, args.dense_mass),
     }
+    if args.max_tree_depth is not None:  # else hierax's default (7 in warm-up, 10 after)
+        kwargs["max_tree_depth"] = _tree_depth(args.max_tree_depth)
     if args.init == "ez":
         kwargs["initvals"] = ez_initial_values(model.resolved)
     start = time.perf_counter()
@@ -133,7 +134,7 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
     stats = idata.sample_stats
     label = (
         f"hierax noncentered={args.noncentered} dense={args.dense_mass} init={args.init} "
-        f"depth={args.max_tree_depth} {args.floatX} {args.chain_method or 'default'}"
+        f"depth={args.max_tree_depth or 'default'} {args.floatX} {args.chain_method or 'default'}"
     )
     return Result(
         label=label,
@@ -202,7 +203,9 @@ def main() -> None:
     parser.add_argument("--devices", type=int, default=None, help="CPU devices for JAX")
     parser.add_argument("--target-accept", type=float, default=0.8)
     parser.add_argument(
-        "--max-tree-depth", default="10", help="e.g. 10, or 7,10 (warm-up, sampling)"
+        "--max-tree-depth",
+        default=None,
+        help="e.g. 10, or 7,10 (warm-up, sampling); default hierax's (7,10)",
     )
     parser.add_argument("--hssm", action="store_true", help="also fit HSSM's model")
     parser.add_argument("--json", action="store_true", help="print a JSON line too")
