@@ -14,11 +14,9 @@ On a GPU: ``python benchmarks/big.py`` (4 x (300 + 300)). Smoke check on a CPU:
 from __future__ import annotations
 
 import argparse
-import resource
-import time
-import warnings
 
 import pandas as pd
+from sampling import _tree_depth, timed_fit  # this folder is on sys.path when run as a script
 
 FORMULA = "y ~ 1 + (1|participant_id)"
 
@@ -37,11 +35,6 @@ def tiled_data(tiles: int) -> pd.DataFrame:
     return pd.concat(copies, ignore_index=True)
 
 
-def _cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiles", type=int, default=250)
@@ -57,7 +50,6 @@ def main() -> None:
     parser.add_argument("--max-tree-depth", default="7,10", help="e.g. 10, or 7,10")
     args = parser.parse_args()
 
-    import arviz as az
     import jax
 
     import hierax as hx
@@ -66,7 +58,6 @@ def main() -> None:
     data = tiled_data(args.tiles)
     noncentered = {"true": True, "false": False}.get(args.noncentered, args.noncentered)
     model = hx.Model(data, global_formula=FORMULA, noncentered=noncentered)
-    depths = tuple(int(x) for x in args.max_tree_depth.split(","))
     kwargs = {
         "chain_method": args.chain_method,
         "floatX": args.floatX,
@@ -74,35 +65,14 @@ def main() -> None:
         "log_likelihood": False,
         "diagnose": False,
         "initvals": ez_initial_values(model.resolved),
-        "max_tree_depth": depths[0] if len(depths) == 1 else depths,
+        "max_tree_depth": _tree_depth(args.max_tree_depth),
     }
     print(
         f"{len(data)} trials, {data['participant_id'].nunique()} participants, "
         f"{args.floatX}, {args.chains} {args.chain_method} chains on {jax.default_backend()}"
     )
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.sample(draws=1, tune=1, chains=args.chains, seed=args.seed, **kwargs)
-    compile_s = time.perf_counter() - start
-    start, cpu = time.perf_counter(), _cpu_s()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        idata = model.sample(
-            draws=args.draws, tune=args.tune, chains=args.chains, seed=args.seed, **kwargs
-        )
-    wall_s, cpu_s = time.perf_counter() - start, _cpu_s() - cpu
-    names = [v for v in idata.posterior.data_vars if not v.endswith("_offset")]
-    ess = az.ess(idata, var_names=names, method="bulk")
-    per_var = {name: float(ess[name].min()) for name in names}
-    worst = min(per_var, key=per_var.get)
-    stats = idata.sample_stats
-    print(
-        f"compile {compile_s:.1f} s, fit {wall_s:.1f} s wall / {cpu_s:.1f} s CPU, "
-        f"min bulk ESS {per_var[worst]:.0f} ({worst}), {per_var[worst] / wall_s:.2f} "
-        f"min-ESS/s, {int(stats['diverging'].sum())} divergences, "
-        f"{float(stats['n_steps'].mean()):.1f} leapfrog steps/draw"
-    )
+    result = timed_fit(model, args, kwargs, "hierax big", compile_chains=args.chains)
+    print(result.line())
 
 
 if __name__ == "__main__":

@@ -117,10 +117,19 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
         kwargs["max_tree_depth"] = _tree_depth(args.max_tree_depth)
     if args.init == "ez":
         kwargs["initvals"] = ez_initial_values(model.resolved)
+    label = (
+        f"hierax noncentered={args.noncentered} dense={args.dense_mass} init={args.init} "
+        f"depth={args.max_tree_depth or 'default'} {args.floatX} {args.chain_method or 'default'}"
+    )
+    return timed_fit(model, args, kwargs, label, compile_chains=1)
+
+
+def timed_fit(model, args, kwargs: dict, label: str, compile_chains: int) -> Result:
+    """Time a one-step fit (compilation) and the full fit of ``model``; measure ESS."""
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.sample(draws=1, tune=1, chains=1, seed=args.seed, **kwargs)
+        model.sample(draws=1, tune=1, chains=compile_chains, seed=args.seed, **kwargs)
     compile_s = time.perf_counter() - start
     start, cpu = time.perf_counter(), _cpu_s()
     with warnings.catch_warnings():
@@ -132,10 +141,6 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
     names = [v for v in idata.posterior.data_vars if not v.endswith("_offset")]
     min_ess, worst = _min_ess(idata, names)
     stats = idata.sample_stats
-    label = (
-        f"hierax noncentered={args.noncentered} dense={args.dense_mass} init={args.init} "
-        f"depth={args.max_tree_depth or 'default'} {args.floatX} {args.chain_method or 'default'}"
-    )
     return Result(
         label=label,
         compile_s=compile_s,
