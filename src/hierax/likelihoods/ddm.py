@@ -69,6 +69,8 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
+from hierax.likelihoods._once import computed_once
+
 __all__ = ["ddm_logpdf", "ddm_prob_upper"]
 
 # Scaled time u = tau / A**2 below which the small-time series is used (see module docstring).
@@ -263,6 +265,10 @@ def _log_standard_partials(tau: jax.Array, A: jax.Array, w: jax.Array, with_grad
     return value, l_u * inv_A2, -(2.0 + 2.0 * u * l_u) * inv_A, sign_w * l_y
 
 
+def _log_standard_all(tau, A, w):
+    return _log_standard_partials(tau, A, w, with_grad=True)
+
+
 @jax.custom_jvp
 def _log_standard(tau: jax.Array, A: jax.Array, w: jax.Array) -> jax.Array:
     """``log[A**-2 g(tau/A**2 | w)]`` for valid inputs, with analytic derivatives.
@@ -275,7 +281,7 @@ def _log_standard(tau: jax.Array, A: jax.Array, w: jax.Array) -> jax.Array:
 
 @_log_standard.defjvp
 def _log_standard_jvp(primals, tangents):
-    value, l_tau, l_A, l_w = _log_standard_partials(*primals, with_grad=True)
+    value, l_tau, l_A, l_w = computed_once(_log_standard_all, primals[0], *primals)
     d_tau, d_A, d_w = tangents
     return value, l_tau * d_tau + l_A * d_A + l_w * d_w
 
@@ -302,8 +308,13 @@ def _ddm_kernel(rt, response, v, a, z, t):
 
 @_ddm_kernel.defjvp
 def _ddm_kernel_jvp(primals, tangents):
-    rt, response, v, a, z, t = primals
+    rt = primals[0]
     d_rt, _, d_v, d_a, d_z, d_t = tangents
+    value, p_tau, p_v, p_a, p_z = computed_once(_ddm_value_and_partials, rt, *primals)
+    return value, p_tau * (d_rt - d_t) + p_v * d_v + p_a * d_a + p_z * d_z
+
+
+def _ddm_value_and_partials(rt, response, v, a, z, t):
     valid, sign, tau, A, w, v_l = _ddm_sanitised(rt, response, v, a, z, t)
     l0, l_tau, l_A, l_w = _log_standard_partials(tau, A, w, with_grad=True)
     value = jnp.where(valid, l0 - v_l * A * w - 0.5 * v_l * v_l * tau, -jnp.inf)
@@ -314,7 +325,7 @@ def _ddm_kernel_jvp(primals, tangents):
     p_v = jnp.where(valid, -sign * (A * w + v_l * tau), zero)
     p_a = jnp.where(valid, 2.0 * (l_A - v_l * w), zero)
     p_z = jnp.where(valid, sign * (l_w - v_l * A), zero)
-    return value, p_tau * (d_rt - d_t) + p_v * d_v + p_a * d_a + p_z * d_z
+    return value, p_tau, p_v, p_a, p_z
 
 
 # The kernel as one compiled program. Inside a jitted model this is inlined like any other

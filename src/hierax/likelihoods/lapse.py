@@ -6,31 +6,56 @@ import jax
 import jax.numpy as jnp
 from jax.typing import ArrayLike
 
-from hierax.likelihoods.ddm import _as_float_arrays
+from hierax.likelihoods._once import computed_once
+from hierax.likelihoods.ddm import _as_float_arrays, _log
 
 __all__ = ["lapse_mixture", "uniform_lapse_logpdf"]
 
 
-@jax.custom_jvp
-def _mixture(logp: jax.Array, p: jax.Array, lapse_logp: jax.Array) -> jax.Array:
-    # log(1 - p) and log(p) without evaluating log(0) * 0: where p is 0 (or 1) the
-    # corresponding component is simply absent.
+def _components(logp, p, lapse_logp):
+    # log((1 - p) e^logp) and log(p e^lapse) without evaluating log(0) * 0: where p is 0
+    # (or 1) the corresponding component is simply absent. p keeps its own shape (usually
+    # a scalar), so its logarithms are not repeated per trial.
     keep = jnp.where(p < 1, logp + jnp.log1p(-jnp.where(p < 1, p, 0.0)), -jnp.inf)
     lapse = jnp.where(p > 0, lapse_logp + jnp.log(jnp.where(p > 0, p, 1.0)), -jnp.inf)
-    return jnp.logaddexp(keep, lapse)
+    return keep, lapse
+
+
+def _logaddexp(x: jax.Array, y: jax.Array) -> jax.Array:
+    """``log(e^x + e^y)`` for ``x, y < inf`` with one ``exp`` and the vectorised logarithm."""
+    top = jnp.maximum(x, y)
+    finite = top > -jnp.inf
+    top_s = jnp.where(finite, top, 0.0)
+    gap = jnp.minimum(x, y) - top_s  # <= 0, -inf where one component is absent
+    return jnp.where(finite, top_s + _log(1.0 + jnp.exp(gap)), -jnp.inf)
+
+
+def _mixture_value(logp, p, lapse_logp):
+    return _logaddexp(*_components(logp, p, lapse_logp))
+
+
+@jax.custom_jvp
+def _mixture(logp: jax.Array, p: jax.Array, lapse_logp: jax.Array) -> jax.Array:
+    return _mixture_value(logp, p, lapse_logp)
+
+
+def _mixture_terms(logp, p, lapse_logp):
+    out = _mixture_value(logp, p, lapse_logp)
+    # e^(logp - out) and e^(lapse - out): d out / d logp = (1 - p) e_keep,
+    # d out / d lapse = p e_lapse, d out / d p = e_lapse - e_keep. All finite where out
+    # is; where both components vanish the gradient is zero.
+    finite = out > -jnp.inf
+    out_s = jnp.where(finite, out, 0.0)
+    e_keep = jnp.where(finite, jnp.exp(jnp.where(finite, logp - out_s, 0.0)), 0.0)
+    e_lapse = jnp.where(finite, jnp.exp(jnp.where(finite, lapse_logp - out_s, 0.0)), 0.0)
+    return out, e_keep, e_lapse
 
 
 @_mixture.defjvp
 def _mixture_jvp(primals, tangents):
     logp, p, lapse_logp = primals
     d_logp, d_p, d_lapse = tangents
-    out = _mixture(logp, p, lapse_logp)
-    # Responsibilities of the two components and d out / d p = (e^lapse - e^logp) / e^out,
-    # all finite where out is finite; where both components vanish the gradient is zero.
-    finite = out > -jnp.inf
-    out_s = jnp.where(finite, out, 0.0)
-    e_keep = jnp.where(finite, jnp.exp(jnp.where(finite, logp - out_s, 0.0)), 0.0)
-    e_lapse = jnp.where(finite, jnp.exp(jnp.where(finite, lapse_logp - out_s, 0.0)), 0.0)
+    out, e_keep, e_lapse = computed_once(_mixture_terms, logp, logp, p, lapse_logp)
     tangent = (1.0 - p) * e_keep * d_logp + p * e_lapse * d_lapse + (e_lapse - e_keep) * d_p
     return out, tangent
 
@@ -79,7 +104,8 @@ def lapse_mixture(logp: ArrayLike, p_outlier: ArrayLike, lapse_logp: ArrayLike) 
     -6.6846
     """
     logp, p, lapse_logp = _as_float_arrays(logp, p_outlier, lapse_logp)
-    logp, p, lapse_logp = jnp.broadcast_arrays(logp, p, lapse_logp)
+    shape = jnp.broadcast_shapes(logp.shape, p.shape, lapse_logp.shape)
+    logp, lapse_logp = jnp.broadcast_to(logp, shape), jnp.broadcast_to(lapse_logp, shape)
     valid = (p >= 0) & (p <= 1)
     p_s = jnp.where(valid, p, 0.0)
     return jnp.where(valid, _mixture_compiled(logp, p_s, lapse_logp), -jnp.inf)
