@@ -4,8 +4,8 @@ The model is ``hx.Model(data, global_formula="y ~ 1 + (1|participant_id)")``: sa
 priors, identity links, the default lapse mixture (p_outlier = 0.05, rt ~ Uniform(0, 20)).
 NUTS runs ``--chains`` chains of ``--tune`` warm-up steps and ``--draws`` draws.
 
-Printed: compile time (a one-step fit of one chain: tracing, compilation and the start
-checks), wall and CPU time of the full fit (compilation included: what a user waits
+Printed: compile time (a one-step fit with the same chains: tracing, compilation and the
+start checks), wall and CPU time of the full fit (compilation included: what a user waits
 for), min bulk ESS over the model's named variables (intercepts, group sds and
 participant effects; non-centred ``_offset`` sites excluded), min-ESS per second of the
 full fit, divergences and mean leapfrog steps per draw. CPU time counts every thread of
@@ -121,7 +121,7 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
         f"hierax noncentered={args.noncentered} dense={args.dense_mass} init={args.init} "
         f"depth={args.max_tree_depth or 'default'} {args.floatX} {args.chain_method or 'default'}"
     )
-    return timed_fit(model, args, kwargs, label, compile_chains=1)
+    return timed_fit(model, args, kwargs, label, compile_chains=args.chains)
 
 
 def timed_fit(model, args, kwargs: dict, label: str, compile_chains: int) -> Result:

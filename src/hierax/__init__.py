@@ -11,7 +11,7 @@ Examples
 from hierax._config import get_floatX, set_floatX
 from hierax.datasets import list_data, load_data
 from hierax.families import list_families
-from hierax.inference.devices import device_count, set_host_device_count
+from hierax.inference.devices import configure_cpu_devices, device_count, set_host_device_count
 from hierax.model import Model
 from hierax.numpyro import print_summary
 from hierax.plots import (
@@ -27,6 +27,9 @@ from hierax.simulators import simulate_data
 from hierax.spec import Link, Param, Prior
 
 __version__ = "0.1.0"
+
+# One CPU device per chain, so that chains run in parallel (hierax.inference.devices).
+configure_cpu_devices()
 
 __all__ = [
     "__version__",

@@ -1,10 +1,14 @@
 """Devices for parallel chains: how many CPU devices JAX exposes, and how to ask for more.
 
-JAX shows a single CPU device unless it is told otherwise *before* it starts,
-so NUTS chains on a CPU run one after the other by default. Call
-:func:`set_host_device_count` first thing in a script (before any JAX
-computation) to run one chain per core. hierax never changes this on its own:
-no global configuration is touched at import.
+JAX shows a single CPU device unless it is told otherwise *before* it starts, and
+NumPyro runs chains in parallel only with one device per chain. So that the usual
+4 chains run in parallel on a CPU (as PyMC's do), ``import hierax`` asks JAX for
+``max(4, cores)`` CPU devices (at most 32), provided JAX has not started yet and
+neither ``XLA_FLAGS=--xla_force_host_platform_device_count`` nor
+``jax_num_cpu_devices`` has been set. The devices share the machine's cores; a
+single computation is not slowed down by them. ``HIERAX_CPU_DEVICES=n`` in the
+environment chooses ``n`` instead (``1`` keeps JAX's default), and
+:func:`set_host_device_count` changes it later, before any JAX computation.
 
 Examples
 --------
@@ -21,7 +25,12 @@ import os
 import jax
 import jax.extend.backend
 
-__all__ = ["device_count", "set_host_device_count"]
+__all__ = ["configure_cpu_devices", "device_count", "set_host_device_count"]
+
+# NUTS chains a fit runs by default; at least this many CPU devices are requested.
+DEFAULT_CHAINS = 4
+MAX_AUTOMATIC_DEVICES = 32
+ENV_VARIABLE = "HIERAX_CPU_DEVICES"
 
 
 def _backends_started() -> bool:
@@ -75,6 +84,37 @@ def set_host_device_count(n: int | None = None) -> None:
         # restart the backend with the new device count.
         jax.extend.backend.clear_backends()
     jax.config.update("jax_num_cpu_devices", n)
+
+
+def configure_cpu_devices() -> int | None:
+    """Ask JAX for one CPU device per chain, unless JAX or the user has decided already.
+
+    Called by ``import hierax``. Returns the number of devices requested, or ``None``
+    when nothing was changed (JAX already started, or a device count already set).
+
+    Raises
+    ------
+    ValueError
+        If ``HIERAX_CPU_DEVICES`` is set to something other than a positive integer.
+    """
+    setting = os.environ.get(ENV_VARIABLE, "").strip()
+    if setting:
+        if not setting.isdigit() or int(setting) < 1:
+            raise ValueError(
+                f"{ENV_VARIABLE}={setting!r}: expected a positive integer (the number of CPU "
+                "devices JAX should expose; 1 keeps JAX's default)."
+            )
+        n = int(setting)
+    else:
+        n = max(DEFAULT_CHAINS, min(os.cpu_count() or 1, MAX_AUTOMATIC_DEVICES))
+    already_set = (
+        "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", "")
+        or jax.config.jax_num_cpu_devices != -1
+    )
+    if _backends_started() or already_set or n == 1:
+        return None
+    jax.config.update("jax_num_cpu_devices", n)
+    return n
 
 
 def device_count() -> int:

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -172,6 +174,14 @@ def validate_initvals(
     return out
 
 
+@partial(jax.jit, static_argnums=(0, 1))
+def _observation_densities(model_fn, obs_site, arrays, start):
+    """Per-observation log densities and likelihood parameters at ``start``, compiled once
+    (evaluated eagerly, each of the model's primitives would be compiled separately)."""
+    site = trace_at(model_fn, arrays, start)[obs_site]
+    return site["fn"].log_prob(site["value"]), site["fn"].params
+
+
 def check_initial_values(
     model_fn: Callable,
     resolved: Resolved,
@@ -194,13 +204,12 @@ def check_initial_values(
     """
     start = {**initial_values(resolved), **values}
     with precision(floatX):
-        trace = trace_at(model_fn, resolved.arrays, start)
-        site = trace[resolved.obs_site]
-        logp = np.asarray(site["fn"].log_prob(jnp.asarray(site["value"])))
+        logp, params = _observation_densities(model_fn, resolved.obs_site, resolved.arrays, start)
+    logp = np.asarray(logp)
     bad = np.flatnonzero(~np.isfinite(logp))
     if not len(bad):
         return
-    params = {k: np.broadcast_to(np.asarray(v), logp.shape) for k, v in site["fn"].params.items()}
+    params = {k: np.broadcast_to(np.asarray(v), logp.shape) for k, v in params.items()}
     obs = resolved.arrays["obs"]
     rows = "; ".join(
         f"observation {i} ({', '.join(resolved.response)} = {np.atleast_1d(obs[i]).tolist()}): "
