@@ -234,9 +234,10 @@ class Model:
         chain_method
             ``"parallel"`` (one chain per device), ``"vectorized"`` or
             ``"sequential"``. Default: parallel when JAX has a device per
-            chain, vectorized on one GPU, sequential on one CPU device. On a
-            CPU, call :func:`hierax.set_host_device_count` first thing in the
-            script to get one device per core and parallel chains.
+            chain (on a CPU, ``import hierax`` asks for ``max(4, cores)``
+            devices: :mod:`hierax.inference.devices`), vectorized on one GPU,
+            sequential otherwise. Sequential chains without a progress bar are
+            compiled once for all chains.
         progress
             Show a progress bar (default: in a terminal, not under ``CI=true``).
         initvals

@@ -80,3 +80,46 @@ def test_set_host_device_count_refuses_once_arrays_exist():
         hx.set_host_device_count(hx.device_count() + 1)
     with pytest.raises(ValueError, match="positive integer"):
         hx.set_host_device_count(0)
+
+
+def chain_draws(model, **kwargs):
+    args = {"draws": 15, "tune": 15, "chains": 2, "seed": 5, "diagnose": False}
+    idata = model.sample(**args, log_likelihood=False, **kwargs)
+    return idata.posterior["mu_Intercept"].values
+
+
+def test_sequential_chains_in_one_program_match_numpyros_chain_loop(normal_model):
+    # Without a progress bar the chains run inside one compiled program (lax.map);
+    # with one, NumPyro's Python loop compiles the sampler once per chain. Same keys,
+    # same start: the same draws up to floating-point rounding of the two programs.
+    one_program = chain_draws(normal_model, chain_method="sequential", progress=False)
+    chain_loop = chain_draws(normal_model, chain_method="sequential", progress=True)
+    assert one_program.shape == (2, 15)
+    assert not np.array_equal(one_program[0], one_program[1])
+    np.testing.assert_allclose(one_program, chain_loop, rtol=1e-9)
+
+
+def test_parallel_chains_match_sequential_chains(normal_model):
+    assert hx.device_count() >= 2  # import hierax asks JAX for >= 4 CPU devices
+    parallel = chain_draws(normal_model, chain_method="parallel", progress=False)
+    sequential = chain_draws(normal_model, chain_method="sequential", progress=False)
+    np.testing.assert_allclose(parallel, sequential, rtol=1e-9)
+
+
+def test_compiled_initial_search_starts_at_the_given_values(normal_model):
+    # hierax's NUTS runs NumPyro's search for valid initial values with a batch of one
+    # key (one compiled program); the state it returns must be unbatched and start at
+    # init_to_value's values.
+    import jax
+    from numpyro.infer import init_to_value
+
+    values = {"mu_Intercept": 1.5, "mu_1|g_sigma": 0.7, "sigma": 1.2}
+    kernel = nuts._NUTS(normal_model.model_fn, init_strategy=init_to_value(values=values))
+    state = kernel.init(
+        jax.random.PRNGKey(0), 5, model_args=(normal_model.resolved.arrays,)
+    )
+    constrained = kernel.postprocess_fn((normal_model.resolved.arrays,), {})(state.z)
+    assert np.shape(state.z["mu_Intercept"]) == ()
+    assert float(constrained["mu_Intercept"]) == pytest.approx(1.5)
+    assert float(constrained["sigma"]) == pytest.approx(1.2)
+    assert np.isfinite(float(state.potential_energy))

@@ -226,8 +226,11 @@ class Prior:
         for key, value in kwargs.items():
             lower, upper = _constraint_bounds(constraints_.get(key))
             closed = type(constraints_.get(key)).__name__ in ("_GreaterThanEq", "_Interval")
-            ok = math.isfinite(value) and (value >= lower if closed else value > lower or
-                                           lower == -math.inf) and value <= upper
+            ok = (
+                math.isfinite(value)
+                and (value >= lower if closed else value > lower or lower == -math.inf)
+                and value <= upper
+            )
             if not ok:
                 raise ValueError(
                     f"Invalid parameter values for {self!r}: {key} = {value:g} must lie in "
