@@ -67,6 +67,40 @@ def precision(dtype: str | None = None) -> Iterator[str]:
         yield dtype
 
 
+@contextlib.contextmanager
+def precision_in_all_threads(dtype: str | None = None) -> Iterator[str]:
+    """:func:`precision`, also in the threads JAX runs host callbacks on; restored on exit.
+
+    :func:`precision` is thread-local. NumPyro's progress bars for parallel chains are
+    host callbacks whose results JAX checks against the dtypes traced in this thread; a
+    callback thread left at 32 bits returns int32 where int64 was traced, which fails.
+
+    Examples
+    --------
+    >>> import jax.numpy as jnp
+    >>> with precision_in_all_threads("float64"):
+    ...     jnp.ones(1).dtype.name
+    'float64'
+    """
+    with precision(dtype) as resolved:
+        before = _global_x64()
+        jax.config.update("jax_enable_x64", resolved == "float64")
+        try:
+            yield resolved
+        finally:
+            jax.config.update("jax_enable_x64", before)
+
+
+def _global_x64() -> bool:
+    """The process-wide ``jax_enable_x64`` (not a thread's ``enable_x64`` context)."""
+    try:
+        from jax._src.config import enable_x64
+
+        return bool(enable_x64.get_global())
+    except (ImportError, AttributeError):  # pragma: no cover - other jax layouts
+        return bool(jax.config.jax_enable_x64)
+
+
 def _enable_x64(flag: bool) -> contextlib.AbstractContextManager:
     """``jax.enable_x64`` (jax >= 0.6) or its older home in ``jax.experimental``."""
     if hasattr(jax, "enable_x64"):

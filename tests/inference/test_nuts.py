@@ -115,11 +115,34 @@ def test_compiled_initial_search_starts_at_the_given_values(normal_model):
 
     values = {"mu_Intercept": 1.5, "mu_1|g_sigma": 0.7, "sigma": 1.2}
     kernel = nuts._NUTS(normal_model.model_fn, init_strategy=init_to_value(values=values))
-    state = kernel.init(
-        jax.random.PRNGKey(0), 5, model_args=(normal_model.resolved.arrays,)
-    )
+    state = kernel.init(jax.random.PRNGKey(0), 5, model_args=(normal_model.resolved.arrays,))
     constrained = kernel.postprocess_fn((normal_model.resolved.arrays,), {})(state.z)
     assert np.shape(state.z["mu_Intercept"]) == ()
     assert float(constrained["mu_Intercept"]) == pytest.approx(1.5)
     assert float(constrained["sigma"]) == pytest.approx(1.2)
     assert np.isfinite(float(state.potential_energy))
+
+
+PARALLEL_WITH_PROGRESS_BAR = """
+import numpy as np, pandas as pd, hierax as hx
+df = pd.DataFrame({"y": np.random.default_rng(0).normal(2.0, 1.0, 40)})
+m = hx.Model(df, model="normal", response="y")
+idata = m.sample(draws=20, tune=20, chains=2, seed=1, progress=True, diagnose=False,
+                 chain_method="parallel", floatX="float64")
+print(idata.posterior["mu"].shape)
+"""
+
+
+def test_parallel_chains_with_progress_bars_in_float64():
+    # NumPyro's progress bars for parallel chains are host callbacks, run in threads that
+    # do not see a thread-local enable_x64; without 64 bits process-wide for the run they
+    # return int32 where int64 was traced and the fit fails. A fresh interpreter, since
+    # this test session enables 64 bits globally (conftest.py), which hides the failure.
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", PARALLEL_WITH_PROGRESS_BAR], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("(2, 20)")

@@ -47,7 +47,7 @@ SPEC_FILE = "fit.json"
 # Posterior-predictive draws simulated for the plots of a fit directory.
 DEFAULT_PPC_DRAWS = 100
 # The demo's sampler settings: the usual 4 x (1000 + 1000), which reaches a bulk ESS
-# above 400 for every variable (about 1.5 minutes on 2 cores; docs/performance.md).
+# above 400 for every variable (about 40 seconds on 2 cores; docs/performance.md).
 DEMO_DRAWS, DEMO_TUNE, DEMO_CHAINS = 1000, 1000, 4
 DEMO_FORMULA = "y ~ 1 + (1|participant_id)"
 

@@ -34,7 +34,7 @@ import numpy as np
 from numpyro.infer import MCMC, NUTS, init_to_value
 from numpyro.util import is_prng_key, not_jax_tracer
 
-from hierax._config import precision
+from hierax._config import precision, precision_in_all_threads
 from hierax.inference.initial import check_initial_values, initial_values, validate_initvals
 
 __all__ = ["CHAIN_METHODS", "EXTRA_FIELDS", "default_chain_method", "run_nuts", "show_progress"]
@@ -178,7 +178,8 @@ def run_nuts(
         chain_method=numpyro_method,
         progress_bar=progress_bar,
     )
-    with precision(floatX):
+    with precision_in_all_threads(floatX):  # progress-bar callbacks run in other threads
         device_arrays = {k: jax.numpy.asarray(v) for k, v in resolved.arrays.items()}
         mcmc.run(jax.random.PRNGKey(resolve_seed(seed)), device_arrays, extra_fields=EXTRA_FIELDS)
+        jax.effects_barrier()  # the last progress-bar callbacks, before precision is restored
     return mcmc
