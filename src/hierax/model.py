@@ -21,6 +21,8 @@ from hierax import plots
 from hierax.build import make_model
 from hierax.describe import describe
 from hierax.families import Family, get_family
+from hierax.inference.arguments import SampleArguments
+from hierax.inference.arguments import translate as translate_arguments
 from hierax.inference.map import run_map
 from hierax.inference.nuts import run_nuts
 from hierax.inference.vi import run_vi
@@ -254,7 +256,11 @@ class Model:
         **nuts_kwargs
             Passed to :class:`numpyro.infer.NUTS`, e.g. ``target_accept_prob``,
             ``dense_mass``, ``max_tree_depth`` (default ``(7, 10)``: depth 7
-            during warm-up, 10 while sampling).
+            during warm-up, 10 while sampling). HSSM's names are accepted too:
+            ``random_seed``, ``target_accept``, ``progressbar``, ``cores``
+            (``1``: chains one after the other), ``sampler`` (any NUTS) and
+            ``idata_kwargs={"log_likelihood": ...}``; anything else is an
+            error naming the argument (:mod:`hierax.inference.arguments`).
 
         Returns
         -------
@@ -262,18 +268,21 @@ class Model:
             Groups posterior, sample_stats, log_likelihood, observed_data,
             constant_data.
         """
+        args = translate_arguments(
+            SampleArguments(seed, chain_method, progress, log_likelihood), nuts_kwargs
+        )
         mcmc = run_nuts(
             self.model_fn,
             self.resolved,
             draws=draws,
             tune=tune,
             chains=chains,
-            seed=seed,
-            chain_method=chain_method,
-            progress=progress,
+            seed=args.seed,
+            chain_method=args.chain_method,
+            progress=args.progress,
             initvals=initvals,
             floatX=floatX,
-            **nuts_kwargs,
+            **args.nuts_kwargs,
         )
         self.traces = to_inference_data(
             mcmc,
@@ -281,10 +290,10 @@ class Model:
             self.resolved,
             constant_data=self.constant_data(),
             floatX=floatX,
-            log_likelihood=log_likelihood,
+            log_likelihood=args.log_likelihood,
         )
         if diagnose:
-            depth = nuts_kwargs.get("max_tree_depth", DEFAULT_MAX_TREE_DEPTH)
+            depth = args.nuts_kwargs.get("max_tree_depth", DEFAULT_MAX_TREE_DEPTH)
             warn_diagnostics(self.traces, depth)
         return self.traces
 

@@ -8,7 +8,9 @@ neither ``XLA_FLAGS=--xla_force_host_platform_device_count`` nor
 ``jax_num_cpu_devices`` has been set. The devices share the machine's cores; a
 single computation is not slowed down by them. ``HIERAX_CPU_DEVICES=n`` in the
 environment chooses ``n`` instead (``1`` keeps JAX's default), and
-:func:`set_host_device_count` changes it later, before any JAX computation.
+:func:`set_host_device_count` changes it later, before any JAX computation
+(``numpyro.set_host_device_count`` after ``import hierax`` has no effect: the count
+hierax set takes precedence over ``XLA_FLAGS``).
 
 Examples
 --------
