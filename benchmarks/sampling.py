@@ -18,8 +18,10 @@ Levers (see docs/performance.md): ``--noncentered`` (``auto``, ``true``, ``false
 :func:`hierax.set_host_device_count` first (needed for ``--chain-method parallel``).
 
 ``--hssm`` also fits HSSM's same model (``hssm.HSSM(..., prior_settings="safe")``, PyMC
-NUTS, same chains, draws, tune) in the same process and prints the ratio of min-ESS/s.
-HSSM needs Python >= 3.12 and is not a hierax dependency.
+NUTS, same chains, draws, tune and seed) in the same run and prints the ratio of
+min-ESS/s. HSSM needs Python >= 3.12 and ArviZ 1.x, hierax ArviZ 0.x, so HSSM runs in
+its own environment: ``--hssm-python /path/to/hssm-env/bin/python`` (it runs
+``benchmarks/hssm_fit.py`` there).
 
 Run with ``python benchmarks/sampling.py`` (4 x (1000 + 1000)); lever screening with
 e.g. ``python benchmarks/sampling.py --chains 2 --draws 500 --tune 500 --noncentered false``.
@@ -30,9 +32,12 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import subprocess
+import sys
 import time
 import warnings
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 FORMULA = "y ~ 1 + (1|participant_id)"
 # HSSM 0.5.0, same model, 2 chains x (500 + 500) on a 2-core machine like ours
@@ -153,43 +158,27 @@ def timed_fit(model, args, kwargs: dict, label: str, compile_chains: int) -> Res
     )
 
 
-def fit_hssm(args: argparse.Namespace, data) -> Result | None:
-    """Fit HSSM's same model (PyMC NUTS); ``None`` with a message if HSSM is missing."""
-    try:
-        import hssm
-    except ImportError:
+def fit_hssm(args: argparse.Namespace) -> Result | None:
+    """HSSM's same model (PyMC NUTS) in ``--hssm-python``'s environment; ``None`` if absent.
+
+    HSSM 0.5.0 needs ArviZ 1.x and hierax ArviZ 0.x, so HSSM runs in its own interpreter
+    (``benchmarks/hssm_fit.py``, same chains, draws, tune and seed), started from here.
+    """
+    script = Path(__file__).with_name("hssm_fit.py")
+    command = [args.hssm_python, str(script), "--chains", str(args.chains)]
+    command += ["--draws", str(args.draws), "--tune", str(args.tune), "--seed", str(args.seed)]
+    run = subprocess.run(command, capture_output=True, text=True)
+    lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+    if run.returncode != 0 or not lines:
+        reason = run.stderr.strip().splitlines()[-1] if run.stderr.strip() else "no output"
         print(
-            "--hssm: HSSM is not importable in this environment (it needs Python >= 3.12: "
-            "`pip install hssm` in such an environment, then run this script there). "
-            f"Using the reference figure {HSSM_REFERENCE_ESS_PER_S} min-ESS/s from "
-            "shared/BENCHMARKS.md for the ratio."
+            f"--hssm: HSSM could not be run with {args.hssm_python} ({reason}). Install it "
+            "in a Python >= 3.12 environment (`pip install hssm`) and pass that "
+            "interpreter as --hssm-python. Using the reference figure "
+            f"{HSSM_REFERENCE_ESS_PER_S} min-ESS/s from shared/BENCHMARKS.md for the ratio."
         )
         return None
-    model = hssm.HSSM(data=data, global_formula=FORMULA, prior_settings="safe")
-    start, cpu = time.perf_counter(), _cpu_s()
-    idata = model.sample(
-        chains=args.chains,
-        cores=args.chains,
-        draws=args.draws,
-        tune=args.tune,
-        random_seed=args.seed,
-        progressbar=False,
-    )
-    wall_s, cpu_s = time.perf_counter() - start, _cpu_s() - cpu
-    names = [v for v in idata.posterior.data_vars if not v.endswith("_offset")]
-    min_ess, worst = _min_ess(idata, names)
-    stats = idata.sample_stats
-    steps = stats["n_steps"] if "n_steps" in stats else stats["tree_depth"] * 0 + float("nan")
-    return Result(
-        label="hssm (PyMC NUTS)",
-        compile_s=float("nan"),
-        wall_s=wall_s,
-        cpu_s=cpu_s,
-        min_ess=min_ess,
-        worst=worst,
-        divergences=int(stats["diverging"].sum()),
-        steps_per_draw=float(steps.mean()),
-    )
+    return Result(**json.loads(lines[-1]))
 
 
 def main() -> None:
@@ -213,6 +202,11 @@ def main() -> None:
         help="e.g. 10, or 7,10 (warm-up, sampling); default hierax's (7,10)",
     )
     parser.add_argument("--hssm", action="store_true", help="also fit HSSM's model")
+    parser.add_argument(
+        "--hssm-python",
+        default=sys.executable,
+        help="interpreter of an environment with HSSM installed (default: this one)",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON line too")
     args = parser.parse_args()
 
@@ -226,7 +220,7 @@ def main() -> None:
     if args.json:
         print(json.dumps({**asdict(result), "ess_per_s": result.ess_per_s}))
     if args.hssm:
-        reference = fit_hssm(args, data)
+        reference = fit_hssm(args)
         if reference is not None:
             print(reference.line())
         base = reference.ess_per_s if reference is not None else HSSM_REFERENCE_ESS_PER_S

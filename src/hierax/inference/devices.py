@@ -85,7 +85,7 @@ def set_host_device_count(n: int | None = None) -> None:
         # Nothing lives on the devices yet (JAX may have started while hierax was imported):
         # restart the backend with the new device count.
         jax.extend.backend.clear_backends()
-    jax.config.update("jax_num_cpu_devices", n)
+    _request_cpu_devices(n)
 
 
 def configure_cpu_devices() -> int | None:
@@ -111,12 +111,21 @@ def configure_cpu_devices() -> int | None:
         n = max(DEFAULT_CHAINS, min(os.cpu_count() or 1, MAX_AUTOMATIC_DEVICES))
     already_set = (
         "xla_force_host_platform_device_count" in os.environ.get("XLA_FLAGS", "")
-        or jax.config.jax_num_cpu_devices != -1
+        or getattr(jax.config, "jax_num_cpu_devices", -1) != -1
     )
     if _backends_started() or already_set or n == 1:
         return None
-    jax.config.update("jax_num_cpu_devices", n)
+    _request_cpu_devices(n)
     return n
+
+
+def _request_cpu_devices(n: int) -> None:
+    """``jax_num_cpu_devices`` where JAX has it, else the XLA flag (read when JAX starts)."""
+    if hasattr(jax.config, "jax_num_cpu_devices"):
+        jax.config.update("jax_num_cpu_devices", n)
+        return
+    flags = os.environ.get("XLA_FLAGS", "")  # pragma: no cover - older jax
+    os.environ["XLA_FLAGS"] = f"{flags} --xla_force_host_platform_device_count={n}".strip()
 
 
 def device_count() -> int:

@@ -55,10 +55,11 @@ come from multiplications (recurrences, Chebyshev polynomials) and a short Taylo
 polynomial. The derivatives with respect to ``tau``, ``A``, ``w`` (and the closed-form
 ``v``) are supplied by a ``jax.custom_jvp`` rule that evaluates series of the same shape
 in forward mode, so reverse-mode gradients keep only per-trial partial derivatives,
-never ``(n, K)`` intermediates. Divisions with several users are avoided in the hot
-path because XLA materialises them, splitting the fused loop (measured: 42-47 ns of CPU
-time per trial for value + gradient in float64 on one core, vs ~1.8 us for the
-11 + 11-term autodiff implementation in BENCHMARKS.md).
+never ``(n, K)`` intermediates. On a CPU the rule computes the value and the partials
+inside a boundary XLA's fusion does not copy across (:mod:`hierax.likelihoods._once`),
+so that each gradient path reads them instead of recomputing the series (measured:
+42-47 ns of CPU time per trial for value + gradient in float64 on one core, vs ~1.8 us
+for the 11 + 11-term autodiff implementation in BENCHMARKS.md).
 """
 
 from __future__ import annotations
