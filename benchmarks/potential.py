@@ -15,15 +15,9 @@ Run with ``python benchmarks/potential.py``; ``--no-lapse``, ``--floatX float32`
 from __future__ import annotations
 
 import argparse
-import resource
 import time
 
-FORMULA = "y ~ 1 + (1|participant_id)"
-
-
-def _cpu_s() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+from sampling import FORMULA, _cpu_s  # this folder is on sys.path when run as a script
 
 
 def main() -> None:
