@@ -10,7 +10,8 @@ Examples
 
 from hierax._config import get_floatX, set_floatX
 from hierax.datasets import list_data, load_data
-from hierax.families import list_families
+from hierax.density import logp
+from hierax.families import Family, get_family, list_families, make_family, register_family
 from hierax.inference.devices import configure_cpu_devices, device_count, set_host_device_count
 from hierax.model import Model
 from hierax.numpyro import print_summary
@@ -23,7 +24,7 @@ from hierax.plots import (
 )
 from hierax.results.compare import compare
 from hierax.results.io import load_model as load
-from hierax.simulators import simulate_data
+from hierax.simulate import simulate_data
 from hierax.spec import Link, Param, Prior
 
 __version__ = "0.1.0"
@@ -33,20 +34,25 @@ configure_cpu_devices()
 
 __all__ = [
     "__version__",
+    "Family",
     "Link",
     "Model",
     "Param",
     "Prior",
     "compare",
     "device_count",
+    "get_family",
     "get_floatX",
     "list_families",
     "list_data",
     "load",
     "load_data",
+    "logp",
+    "make_family",
     "plot_forest",
     "print_summary",
     "plot_posterior",
+    "register_family",
     "plot_posterior_predictive",
     "plot_quantile_probability",
     "plot_trace",

@@ -14,7 +14,6 @@ is named by itself (``a``), and the observations are ``rt,response``.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -22,11 +21,10 @@ import jax
 import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
-from numpyro.distributions import constraints
 from numpyro.infer.reparam import LocScaleReparam
 
 from hierax.families.base import Family
-from hierax.likelihoods import lapse_mixture
+from hierax.families.distribution import FamilyDistribution, LapseMixture
 from hierax.spec.link import Link
 from hierax.spec.prior import Prior
 
@@ -87,7 +85,8 @@ class ParamPlan:
 
 @dataclass(frozen=True)
 class LapsePlan:
-    """The lapse process: rt ~ ``prior`` and responses uniform over ``n_choices``."""
+    """The lapse process: rt ~ ``prior`` (rt-and-choice families) and responses uniform
+    over ``n_choices``."""
 
     prior: Prior
     n_choices: int
@@ -195,77 +194,6 @@ def parameter_value(plan: ParamPlan, arrays: Mapping[str, jax.Array]) -> jax.Arr
     return numpyro.deterministic(plan.name, value) if plan.name == "p_outlier" else value
 
 
-def _inside(value: jax.Array, bounds: tuple[float, float]) -> jax.Array:
-    lower, upper = bounds
-    ok = jnp.ones(jnp.shape(value), dtype=bool)
-    if math.isfinite(lower):
-        ok = ok & (value > lower)
-    if math.isfinite(upper):
-        ok = ok & (value < upper)
-    return ok
-
-
-class FamilyLikelihood(dist.Distribution):
-    """The observation model: a family's density, bounds checks and the lapse mixture.
-
-    ``log_prob`` is ``log((1 - p) f(x | theta) + p g(x))`` with the lapse
-    density ``g`` (rt uniform, response uniform over the choices), or ``log f``
-    without a lapse. Where a checked parameter leaves its bounds the log
-    density is -inf (and its gradient zero, never NaN).
-    """
-
-    support = constraints.real
-    arg_constraints = {}
-    pytree_data_fields = ("params", "template", "p_outlier")
-    pytree_aux_fields = ("family", "lapse", "checks", "inits")
-
-    def __init__(
-        self, family, params, template, *, lapse=None, p_outlier=None, checks=None, inits=None
-    ):
-        self.family, self.params, self.template = family, dict(params), template
-        self.lapse, self.p_outlier = lapse, p_outlier
-        self.checks, self.inits = dict(checks or {}), dict(inits or {})
-        event_shape = template.shape[1:]
-        super().__init__(batch_shape=template.shape[:1], event_shape=event_shape)
-
-    def _safe_params(self) -> tuple[dict[str, jax.Array], jax.Array]:
-        n = self.batch_shape[0]
-        inside = jnp.ones((n,), dtype=bool)
-        safe = {}
-        for name, value in self.params.items():
-            if name in self.checks:
-                ok = jnp.broadcast_to(_inside(value, self.checks[name]), (n,))
-                inside = inside & ok
-                value = jnp.where(ok, value, self.inits[name])
-            safe[name] = value
-        return safe, inside
-
-    def log_prob(self, value):
-        params, inside = self._safe_params()
-        logp = self.family.logpdf(value, **params)
-        if self.lapse is not None:
-            rt = value[..., 0]
-            lapse_logp = self.lapse.prior.distribution().log_prob(rt) - math.log(
-                self.lapse.n_choices
-            )
-            logp = lapse_mixture(logp, self.p_outlier, lapse_logp)
-        return jnp.where(inside, logp, -jnp.inf)
-
-    def sample(self, key, sample_shape=()):
-        shape = tuple(sample_shape) + self.batch_shape
-        params, _ = self._safe_params()
-        key_model, key_lapse, key_choice, key_mix = jax.random.split(key, 4)
-        draws = self.family.sample(key_model, shape, self.template, **params)
-        if self.lapse is None:
-            return draws
-        rt = self.lapse.prior.distribution().sample(key_lapse, shape)
-        choices = jnp.asarray(self.family.choices, dtype=draws.dtype)
-        response = jax.random.choice(key_choice, choices, shape)
-        lapsed = jax.random.uniform(key_mix, shape) < self.p_outlier
-        lapse_draws = jnp.stack([rt.astype(draws.dtype), response], axis=-1)
-        return jnp.where(lapsed[..., None], lapse_draws, draws)
-
-
 def make_model(
     family: Family,
     plans: tuple[ParamPlan, ...],
@@ -285,18 +213,11 @@ def make_model(
     def model(arrays: Mapping[str, jax.Array], observed: bool = True) -> None:
         params = {p.name: parameter_value(p, arrays) for p in likelihood_plans}
         p_outlier = parameter_value(lapse_plan, arrays) if lapse_plan is not None else None
-        checks = {p.name: p.bounds for p in likelihood_plans if p.check_bounds}
-        inits = {p.name: p.init for p in likelihood_plans if p.check_bounds}
+        checked = {p.name: (p.bounds, p.init) for p in likelihood_plans if p.check_bounds}
         template = arrays["obs"]
-        likelihood = FamilyLikelihood(
-            family,
-            params,
-            template,
-            lapse=lapse if p_outlier is not None else None,
-            p_outlier=p_outlier,
-            checks=checks,
-            inits=inits,
-        )
+        likelihood = FamilyDistribution(family, params, obs_template=template, checked=checked)
+        if p_outlier is not None:
+            likelihood = LapseMixture(likelihood, p_outlier, lapse.prior.distribution())
         with numpyro.plate("__obs__", template.shape[0]):
             numpyro.sample(obs_site, likelihood, obs=template if observed else None)
 

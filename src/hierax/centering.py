@@ -72,6 +72,8 @@ def _start(family: Family, obs: np.ndarray) -> dict[str, float]:
     for info in family.params:
         lower, upper = info.bounds
         value = info.init if lower < info.init < upper else 0.5 * (lower + upper)
+        if info.default is not None:
+            value = info.default
         if not math.isfinite(value):
             value = lower + 1.0 if math.isfinite(lower) else upper - 1.0
         start[info.name] = value
@@ -102,7 +104,7 @@ def trial_scores(family: Family, obs: np.ndarray) -> dict[str, np.ndarray]:
         data = jnp.asarray(obs)
 
         def total(values: dict[str, jax.Array]) -> jax.Array:
-            return jnp.sum(family.logpdf(data, **values))
+            return jnp.sum(family.log_prob(data, values))
 
         per_trial = {k: jnp.full((n,), v) for k, v in start.items()}
         grads = jax.jit(jax.grad(total))(per_trial)

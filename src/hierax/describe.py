@@ -33,13 +33,16 @@ def _plan_lines(plan: ParamPlan, formula: str | None) -> list[str]:
 def describe(resolved: Resolved, n_obs: int) -> str:
     """The description printed by ``print(model)``."""
     family = resolved.family
-    kind = "Hierarchical Sequential Sampling Model" if family.is_ssm else "Hierarchical Model"
+    kind = {
+        "rt_choice": "Hierarchical Sequential Sampling Model",
+        "choice": "Hierarchical Choice Model",
+    }.get(family.kind, "Hierarchical Model")
     lines = [
         kind,
         f"Model: {family.name}" + (f" ({family.description})" if family.description else ""),
         "",
         f"Response variable: {resolved.obs_site}",
-        "Likelihood: analytical" if family.is_ssm else f"Likelihood: {family.name}",
+        f"Likelihood: {family.likelihood if family.kind != 'generic' else family.name}",
         f"Observations: {n_obs}",
         "",
         "Parameters:",
@@ -58,6 +61,6 @@ def describe(resolved: Resolved, n_obs: int) -> str:
         else:
             lines += _plan_lines(lapse_plan, resolved.params[LAPSE_NAME].formula)
         lines.append(f"Lapse distribution: {resolved.lapse.prior}")
-    elif family.is_ssm:
+    elif family.kind != "generic":
         lines.append("Lapse: none (p_outlier=None)")
     return "\n".join(lines).rstrip() + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import arviz as az
@@ -20,7 +20,7 @@ import xarray as xr
 from hierax import plots
 from hierax.build import make_model
 from hierax.describe import describe
-from hierax.families import Family, get_family
+from hierax.families import Family, family_from_model_config, get_family, is_builtin_name
 from hierax.inference.arguments import SampleArguments
 from hierax.inference.arguments import translate as translate_arguments
 from hierax.inference.map import run_map
@@ -37,7 +37,7 @@ from hierax.spec.prior import Prior
 
 __all__ = ["Model"]
 
-LOGLIK_KINDS = ("analytical",)
+LOGLIK_KINDS = ("analytical", "blackbox")
 POOLING = ("none", "complete", "partial")
 _DEFAULT_LAPSE = Prior("Uniform", lower=0.0, upper=20.0)
 
@@ -54,6 +54,43 @@ def _pooling_formula(family: Family, group: str | None, pooling: str | None) -> 
     return {"name": main, "formula": f"{main} ~ {rhs}"}
 
 
+def _family(model, loglik, model_config, loglik_kind: str) -> Family:
+    """The family: a registered one, or HSSM's ``loglik=`` + ``model_config=`` form."""
+    if loglik_kind not in LOGLIK_KINDS:
+        raise ValueError(
+            f"loglik_kind must be one of {LOGLIK_KINDS}, got {loglik_kind!r}. hierax's "
+            "built-in models use exact (analytical) likelihoods; 'blackbox' is for a "
+            "loglik= function without gradients."
+        )
+    if loglik is None:
+        if model_config is not None:
+            raise ValueError("model_config= describes a loglik= function; pass loglik= too.")
+        family = get_family(model)
+        if loglik_kind != family.likelihood:
+            raise ValueError(
+                f"Model {family.name!r} has a {family.likelihood} likelihood; "
+                f"loglik_kind={loglik_kind!r} needs loglik= (a function of your own)."
+            )
+        return family
+    if not isinstance(model, str):
+        raise ValueError("With loglik=, model= must be the name of your model (a string).")
+    if is_builtin_name(model):
+        raise ValueError(
+            f"{model!r} is a built-in model; name your loglik= model otherwise "
+            f"(e.g. {model + '_custom'!r})."
+        )
+    family = family_from_model_config(model, loglik, model_config or {}, loglik_kind)
+    if loglik_kind == "blackbox":
+        warnings.warn(
+            f"Model {model!r}: a blackbox likelihood is differentiated by finite differences "
+            f"({2 * len(family.params) + 1} calls of loglik per gradient, on the host); "
+            "sampling will be much slower than with a JAX loglik.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return family
+
+
 class Model:
     """A hierarchical Bayesian model of behaviour, specified as in HSSM.
 
@@ -63,9 +100,11 @@ class Model:
         Trial-level data: one row per observation. SSMs need ``rt`` (seconds,
         > 0) and ``response`` (1 upper, -1 or 0 lower) columns.
     model
-        A family name: ``"ddm"``, ``"ddm_sdv"``, ``"full_ddm"``, or a generic
-        family ``"normal"``, ``"student_t"``, ``"bernoulli"``, ``"binomial"``,
-        ``"poisson"``, ``"gamma"``, ``"lognormal"``.
+        A family name (``hx.list_families()``): ``"ddm"``, ``"ddm_sdv"``,
+        ``"full_ddm"``, a generic
+        family (``"normal"``, ``"student_t"``, ``"bernoulli"``, ``"binomial"``,
+        ``"poisson"``, ``"gamma"``, ``"lognormal"``), a registered family of
+        your own, or a :class:`~hierax.Family`.
     include
         :class:`~hierax.Param` objects or equivalent dicts for the parameters
         that get a formula, priors, a link or bounds of their own.
@@ -84,10 +123,14 @@ class Model:
         The lapse distribution of rt (responses are uniform over the
         choices). Default ``Prior("Uniform", lower=0.0, upper=20.0)``.
     choices
-        The two response codes, lower first, e.g. ``[0, 1]``; default
-        accepts 1 (upper) and -1 or 0 (lower).
+        Your response codes when they differ from the model's, e.g. ``[0, 1]``
+        for a DDM; the i-th smallest is read as the model's i-th code
+        (``model.family.choices``). Default: the model's codes (a two-choice
+        model coded -1/1 also reads 0 as -1).
     loglik_kind
-        ``"analytical"``: the closed-form/series likelihoods of hierax.
+        ``"analytical"``: the closed-form/series likelihoods of hierax (or a
+        JAX ``loglik=``); ``"blackbox"``: a ``loglik=`` in plain Python/NumPy,
+        differentiated by finite differences (slow; a warning says so).
     response
         Generic families: the observed column (``"y"``), or ``("y", "n")``
         for binomial successes and trials.
@@ -106,6 +149,13 @@ class Model:
         intercept is sampled as the levels' own values ``{site}_level`` (see
         :func:`hierax.build.level_site`); ``{site}`` is computed from them.
         docs/performance.md has the measurements.
+    loglik, model_config
+        HSSM's form of a model of your own: ``loglik(data, *params)`` (per-row log
+        density of the ``(n, 2)`` rt/response array, parameters in
+        ``model_config["list_params"]`` order) and ``model_config`` with
+        ``list_params``, ``bounds``, ``choices`` (and optionally ``response``,
+        ``default_priors``). ``model=`` names it. :func:`hierax.register_family`
+        does the same once for every later Model (and for ``hx.load``).
 
     Examples
     --------
@@ -137,10 +187,10 @@ class Model:
         group: str | None = None,
         pooling: str | None = None,
         noncentered: bool | str = "auto",
+        loglik: Callable[..., Any] | None = None,
+        model_config: Mapping[str, Any] | None = None,
     ):
-        if loglik_kind not in LOGLIK_KINDS:
-            raise ValueError(f"loglik_kind must be one of {LOGLIK_KINDS}, got {loglik_kind!r}.")
-        family = get_family(model)
+        family = _family(model, loglik, model_config, loglik_kind)
         include = list(include or [])
         pooled = _pooling_formula(family, group, pooling)
         if pooled is not None:

@@ -20,9 +20,6 @@ from hierax.families.base import Family
 
 __all__ = ["observations", "response_columns"]
 
-# Response codes read as the lower boundary when no choices are declared.
-_LOWER_CODES = (-1.0, 0.0)
-
 
 def response_columns(family: Family, response: str | Sequence[str] | None) -> tuple[str, ...]:
     """The observed columns: the family's defaults or the user's ``response=``."""
@@ -61,31 +58,33 @@ def _first_bad(data: pd.DataFrame, mask: np.ndarray) -> str:
     return f"{int(mask.sum())} row(s), first at row {data.index[np.argmax(mask)]!r}"
 
 
-def _ssm(data: pd.DataFrame, family: Family, columns, choices) -> np.ndarray:
+def _responses(data: pd.DataFrame, family: Family, column: str, choices) -> np.ndarray:
+    response = _column(data, column, family)
+    coded, bad = family.encode_responses(response, choices)
+    if bad.any():
+        code = float(response[np.argmax(bad)])
+        accepted = sorted(float(c) for c in (choices or family.choices))
+        aliases = "".join(f"; {a:g} is read as {c:g}" for a, c in family.aliases)
+        where = (
+            "the declared choices" if choices is not None else f"model {family.name!r}'s choices"
+        )
+        raise ValueError(
+            f"Column {column!r} holds response code {code:g} outside {where} "
+            f"{accepted}{aliases if choices is None else ''} ({_first_bad(data, bad)}). "
+            f"Recode it, or pass choices= naming your {family.n_choices} codes (the smallest is "
+            f"read as the model's {family.choices[0]:g}, and so on)."
+        )
+    return coded
+
+
+def _rt_choice(data: pd.DataFrame, family: Family, columns, choices) -> np.ndarray:
     rt = _column(data, columns[0], family)
     if (rt <= 0).any():
         raise ValueError(
             f"Column {columns[0]!r} must hold positive response times; "
             f"{_first_bad(data, rt <= 0)} are <= 0. Drop them or check the units (seconds)."
         )
-    response = _column(data, columns[1], family)
-    if choices is None:
-        valid, lower = set(_LOWER_CODES) | {1.0}, set(_LOWER_CODES)
-    else:
-        valid = {float(c) for c in choices}
-        if len(valid) != 2:
-            raise ValueError(f"choices must name two response codes, got {choices!r}.")
-        lower = {min(valid)}
-    bad = ~np.isin(response, sorted(valid))
-    if bad.any():
-        code = float(response[np.argmax(bad)])
-        raise ValueError(
-            f"Column {columns[1]!r} holds response code {code:g} outside the "
-            f"declared choices {sorted(valid)} ({_first_bad(data, bad)}). Recode it: 1 for the "
-            "upper boundary and -1 (or 0) for the lower, or pass choices=."
-        )
-    coded = np.where(np.isin(response, sorted(lower)), -1.0, 1.0)
-    return np.stack([rt, coded], axis=-1)
+    return np.stack([rt, _responses(data, family, columns[1], choices)], axis=-1)
 
 
 def _generic(data: pd.DataFrame, family: Family, columns) -> np.ndarray:
@@ -111,9 +110,12 @@ def observations(
     response: str | Sequence[str] | None = None,
     choices: Sequence[float] | None = None,
 ) -> np.ndarray:
-    """The observations as a float array: (n, 2) rt/response rows for SSMs, (n,) or (n, k) else.
+    """The observations as a float array: (n, 2) rt/response rows, (n,) or (n, k) else.
 
-    SSM responses are recoded to 1 (upper) and -1 (lower).
+    Responses are recoded to the family's codes: ``choices`` names the user's
+    codes, the i-th smallest read as the family's i-th (``[0, 1]`` for a DDM: 0 is
+    the lower boundary); without it the family's codes and its aliases are accepted
+    (a DDM reads 0 as -1).
 
     Raises
     ------
@@ -126,6 +128,10 @@ def observations(
     if len(data) == 0:
         raise ValueError("data has no rows.")
     columns = response_columns(family, response)
-    if family.is_ssm:
-        return _ssm(data, family, columns, choices)
+    if family.kind == "rt_choice":
+        return _rt_choice(data, family, columns, choices)
+    if family.kind == "choice":
+        return _responses(data, family, columns[0], choices)
+    if choices is not None:
+        raise ValueError(f"choices= applies to models of choices, not to {family.name!r}.")
     return _generic(data, family, columns)

@@ -7,6 +7,7 @@ naming the parameter, term or column at fault.
 from __future__ import annotations
 
 import math
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from hierax.build import CommonPlan, GroupPlan, LapsePlan, ParamPlan, level_site
 from hierax.centering import AUTO_CENTER_RATIO, information_ratio, trial_scores
 from hierax.defaults import PRIOR_SETTINGS, term_default
 from hierax.design import Design, make_design
-from hierax.families import Family, ParamInfo, get_family
+from hierax.families import Family, ParamInfo, get_family, is_builtin
+from hierax.families.custom import check_family
 from hierax.observations import observations, response_columns
 from hierax.spec.link import Link
 from hierax.spec.param import Param, ParamLike, as_param
@@ -99,6 +101,8 @@ def _collect_params(family: Family, include, global_formula, p_outlier) -> dict[
             )
         rhs = global_formula.split("~", 1)[1].strip()
         for name in family.param_names:
+            if family[name].default is not None and name not in given:
+                continue  # a parameter fixed by default (the LBA's t, s) stays fixed
             if name not in given:
                 given[name] = Param(name, formula=f"{name} ~ {rhs}")
             elif given[name].formula is None and given[name].prior is None:
@@ -216,8 +220,10 @@ def _init(info: ParamInfo, bounds) -> float:
 def _lapse(family: Family, p_outlier, lapse) -> tuple[Any, LapsePlan | None]:
     if p_outlier is None:
         return None, None
-    if not family.is_ssm:
-        raise ValueError(f"p_outlier (a lapse mixture) applies to SSMs, not to {family.name!r}.")
+    if family.kind == "generic":
+        raise ValueError(
+            f"p_outlier (a lapse mixture) applies to models of choices, not to {family.name!r}."
+        )
     if isinstance(p_outlier, Prior):
         _check_prior_support(LAPSE_NAME, p_outlier, (0.0, 1.0))
     elif not isinstance(p_outlier, (Param, Mapping)):
@@ -232,7 +238,40 @@ def _lapse(family: Family, p_outlier, lapse) -> tuple[Any, LapsePlan | None]:
             f"lapse must be a Prior over rt, e.g. Prior('Uniform', lower=0, upper=20); "
             f"got {lapse!r}."
         )
-    return p_outlier, LapsePlan(lapse, len(family.choices))
+    return p_outlier, LapsePlan(lapse, family.n_choices)
+
+
+def _start_values(family: Family, plans, obs: np.ndarray) -> dict[str, float]:
+    """Each likelihood parameter's fixed value or starting value (t below the fastest rt)."""
+    start = {}
+    for plan in plans:
+        if plan.name in family.param_names:
+            start[plan.name] = plan.value if plan.kind == "fixed" else plan.init
+    if family.kind == "rt_choice" and "t" in start and "t" not in _fixed(plans):
+        start["t"] = min(start["t"], 0.5 * float(np.min(obs[:, 0])))
+    return start
+
+
+def _fixed(plans) -> dict[str, float]:
+    return {p.name: p.value for p in plans if p.kind == "fixed"}
+
+
+def _check_constraints(family: Family, plans) -> None:
+    """Refuse fixed values that break a rule between parameters (e.g. the LBA's b > A)."""
+    fixed = _fixed(plans)
+    values = {p.name: (p.value if p.kind == "fixed" else p.init) for p in plans}
+    for constraint in family.constraints:
+        if bool(np.all(constraint.holds(values))):
+            continue
+        shown = ", ".join(
+            f"{name}={values[name]:g}" + (" (fixed)" if name in fixed else " (start)")
+            for name in family.param_names
+            if name in re.findall(r"[A-Za-z_]\w*", constraint.rule)
+        )
+        raise ValueError(
+            f"Model {family.name!r} needs {constraint.rule}, which fails at {shown}. "
+            "Change the fixed value(s) so that the rule holds."
+        )
 
 
 _DEFAULT = object()
@@ -260,7 +299,7 @@ def resolve(
     if link_settings not in LINK_SETTINGS:
         raise ValueError(f"link_settings must be one of {LINK_SETTINGS}, got {link_settings!r}.")
     if p_outlier is _DEFAULT:
-        p_outlier = 0.05 if family.is_ssm else None
+        p_outlier = 0.05 if family.kind == "rt_choice" else None
     obs = observations(data, family, response, choices)
     family = family.for_data(obs if obs.ndim == 1 else obs[:, 0])
     p_outlier, lapse_plan = _lapse(family, p_outlier, lapse)
@@ -278,12 +317,17 @@ def resolve(
     settings = (prior_settings, link_settings, noncentered, scores)
     plans, designs, params = [], {}, {}
     for info in infos:
-        param = given.get(info.name, Param(info.name))
+        # A parameter with a default value (the LBA's t and s) is fixed there unless included.
+        fallback = Param(info.name, prior=info.default) if info.default is not None else None
+        param = given.get(info.name, fallback or Param(info.name))
         plan, design, param = _plan(param, info, family, data, settings)
         plans.append(plan)
         params[info.name] = param
         if design is not None:
             designs[info.name] = design
+    _check_constraints(family, plans)
+    if not is_builtin(family):
+        check_family(family, obs, _start_values(family, plans, obs))
     arrays = {"obs": obs}
     dims: dict[str, list[str]] = {}
     coords: dict[str, list[Any]] = {}

@@ -111,5 +111,5 @@ def test_generic_family_checks_its_column():
         hx.Model(df, model="bernoulli", response="y")
     with pytest.raises(ValueError, match="needs the column 'score'"):
         hx.Model(df, model="normal", response="score")
-    with pytest.raises(ValueError, match="applies to SSMs"):
+    with pytest.raises(ValueError, match="applies to models of choices"):
         hx.Model(df, model="normal", response="y", p_outlier=0.1)

@@ -71,5 +71,5 @@ def test_quantile_probability_needs_an_ssm():
     import pandas as pd
 
     model = hx.Model(pd.DataFrame({"y": [1.0, 2.0, 3.0]}), model="normal", response="y")
-    with pytest.raises(ValueError, match="'normal' is not a sequential sampling model"):
+    with pytest.raises(ValueError, match="'normal' has no response times"):
         hx.plot_quantile_probability(model, predictive=False)

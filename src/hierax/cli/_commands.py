@@ -19,8 +19,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import hierax as hx
-from hierax import simulators
 from hierax.plots._common import default_var_names
+from hierax.simulate import simulate_data
 
 __all__ = [
     "UsageError",
@@ -300,9 +300,6 @@ def cmd_plot(args: argparse.Namespace) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> None:
-    simulate_data = getattr(simulators, "simulate_data", None)
-    if simulate_data is None:
-        raise UsageError("this hierax build has no simulate_data (hierax.simulators).")
     theta = parse_theta(args.theta)
     data = simulate_data(args.model, theta, size=args.size, seed=args.seed)
     if args.out is None:

@@ -1,8 +1,21 @@
-"""What a model family is: its parameters (bounds, default priors) and its likelihood.
+"""What a model family is: its parameters, its observations and its likelihood.
 
-A :class:`Family` is a table of :class:`ParamInfo` plus two pure JAX
-functions: ``logpdf(obs, **params)`` giving one log density per observation,
-and ``sample(key, shape, **params)`` drawing observations.
+A :class:`Family` is the one interface every model goes through, built-in or
+registered by a user. It holds
+
+- the parameter table, a tuple of :class:`ParamInfo` (bounds, default prior,
+  initial value, an optional fixed default);
+- the observations: their columns (``response``), their ``kind`` (``"rt_choice"``:
+  response time and choice; ``"choice"``: a choice alone; ``"generic"``: any other
+  outcome) and the family's response codes (``choices``);
+- pure JAX functions: ``logpdf(obs, *params)`` (one log density per observation,
+  parameters positional in table order), ``sample(key, shape, obs, *params)`` (exact
+  draws) and, where the model has one, ``cdf``;
+- cross-parameter rules (``constraints``, e.g. the LBA's ``b > A``) that no
+  per-parameter bound expresses.
+
+:meth:`Family.distribution` turns it into a NumPyro distribution, which is what the
+model builder, :func:`hierax.logp` and hand-written NumPyro models use.
 
 Examples
 --------
@@ -12,20 +25,27 @@ Examples
 ('v', 'a', 'z', 't')
 >>> fam["a"].bounds
 (0.0, inf)
+>>> fam.n_choices, fam.kind
+(2, 'rt_choice')
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from hierax.spec.prior import Prior
 
-__all__ = ["Family", "ParamInfo"]
+__all__ = ["KINDS", "Constraint", "Family", "ParamInfo"]
+
+#: Kinds of observations: rt and choice, a choice alone, or any other outcome.
+KINDS = ("rt_choice", "choice", "generic")
 
 
 @dataclass(frozen=True)
@@ -42,11 +62,18 @@ class ParamInfo:
         Its default prior when it has no formula.
     scale
         The typical spread of the parameter between participants on its own
-        scale; the "safe" priors of its regression terms are built from it.
+        scale; hierax's "scaled" regression priors are built from it.
     init
         A central value well inside the bounds, used for initial values.
     description
         One line for ``print(model)`` and the docs.
+    default
+        A value at which the parameter is *fixed* unless the user includes it
+        (``include=[{"name": "t", ...}]`` frees it), e.g. the LBA's drift sd
+        ``s = 0.1``; ``None`` for a parameter that is always estimated.
+    closed_lower
+        Whether the lower bound itself is a valid value (``t = 0``, ``sv = 0``):
+        simulation accepts it; estimation keeps to the open interval.
     """
 
     name: str
@@ -55,6 +82,8 @@ class ParamInfo:
     scale: float
     init: float
     description: str = ""
+    default: float | None = None
+    closed_lower: bool = False
 
     @property
     def is_bounded(self) -> bool:
@@ -63,59 +92,198 @@ class ParamInfo:
 
 
 @dataclass(frozen=True)
+class Constraint:
+    """A rule between parameters, e.g. ``Constraint("b > A", lambda p: p["b"] > p["A"])``.
+
+    ``holds(params)`` takes a dict of parameter values (arrays, NumPy or JAX) and
+    returns a boolean array; where it is false the log density is ``-inf``.
+    """
+
+    rule: str
+    holds: Callable[[Mapping[str, Any]], Any]
+
+
+@dataclass(frozen=True, eq=False)
 class Family:
-    """A likelihood family: parameters, log density and simulator.
+    """A likelihood family: parameters, observations, log density and simulator.
 
     Parameters
     ----------
     name
-        Registered name, e.g. ``"ddm"`` or ``"normal"``.
+        Registered name, e.g. ``"ddm"`` or ``"lba3"``.
     params
         The parameters, in the order of the likelihood's arguments.
     logpdf
-        ``logpdf(obs, **params) -> (n,)``; ``obs`` has shape ``(n,)`` or ``(n, k)``.
+        ``logpdf(obs, *params) -> (n,)``; ``obs`` has shape ``(n,)`` or ``(n, k)``
+        (``(n, 2)`` rows ``(rt, response)`` for ``kind="rt_choice"``), the responses in
+        the family's own codes.
     sample
-        ``sample(key, shape, obs, **params) -> obs``, a draw of shape
-        ``shape (+ (k,))``; ``obs`` (the observed array or ``None``) supplies
-        fixed columns such as the binomial number of trials.
+        ``sample(key, shape, obs, *params) -> obs``, an exact draw of shape
+        ``shape (+ (k,))``; ``obs`` (the observed array or ``None``) supplies fixed
+        columns such as the binomial number of trials. ``None`` for a family
+        without a simulator (no predictive checks, no ``simulate_data``).
     response
         The default data column(s) holding the observations.
-    is_ssm
-        Sequential sampling model: observations are (rt, response) pairs.
+    kind
+        ``"rt_choice"``, ``"choice"`` or ``"generic"`` (see :data:`KINDS`).
     choices
-        Valid response codes (SSMs and discrete families).
+        The family's response codes, e.g. ``(-1.0, 1.0)`` or ``(0.0, 1.0, 2.0)``.
+    aliases
+        Other codes read as one of ``choices`` when the user gives no
+        ``choices=``, e.g. ``{0.0: -1.0}``: data coded 0/1 fit a -1/1 family.
+    constraints
+        Rules between parameters (:class:`Constraint`).
+    cdf
+        ``cdf(obs, *params)``: the defective distribution function
+        ``P(RT <= rt, response)`` per observation, or ``None``.
     default_links
-        Links used when the user gives none, e.g. ``{"p": "logit"}``.
+        Links used when the user gives none, as ``(("p", "logit"),)`` pairs.
     main
         The parameter that ``group=`` / ``pooling=`` models put a formula on.
     data_params
         Optional function of the observations returning the parameter table
         with data-scaled default priors (generic families, so that the
         defaults suit the data's units); see :meth:`for_data`.
+    choice_labels
+        A name per choice for plots, e.g. ``("lower", "upper")``; default the codes.
+    moment_estimates
+        ``moment_estimates(rt, response, t_max) -> {name: value}``: closed-form
+        estimates of some parameters from one participant's observations (the
+        DDM's EZ-diffusion), used as starting values; ``None`` for none.
+    likelihood
+        How the log density is computed, as ``print(model)`` says it:
+        ``"analytical"``, ``"blackbox"`` or ``"approx_differentiable"``.
+    description
+        One line for ``print(model)``.
     """
 
     name: str
     params: tuple[ParamInfo, ...]
     logpdf: Callable[..., jax.Array]
-    sample: Callable[..., jax.Array]
+    sample: Callable[..., jax.Array] | None
     response: tuple[str, ...]
-    is_ssm: bool = False
+    kind: str = "generic"
     choices: tuple[float, ...] | None = None
-    default_links: dict[str, str] = field(default_factory=dict)
+    aliases: tuple[tuple[float, float], ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    cdf: Callable[..., jax.Array] | None = None
+    default_links: tuple[tuple[str, str], ...] = ()
     main: str | None = None
     data_params: Callable[[np.ndarray], tuple[ParamInfo, ...]] | None = None
+    choice_labels: tuple[str, ...] = ()
+    moment_estimates: Callable[..., dict[str, float]] | None = None
+    likelihood: str = "analytical"
     description: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"Family kind must be one of {KINDS}, got {self.kind!r}.")
+        if self.kind != "generic" and not self.choices:
+            raise ValueError(f"Family {self.name!r} of kind {self.kind!r} needs its choices.")
+        names = [p.name for p in self.params]
+        if len(set(names)) != len(names):
+            raise ValueError(f"Family {self.name!r} names a parameter twice: {names}.")
 
     @property
     def param_names(self) -> tuple[str, ...]:
         """Parameter names in likelihood order."""
         return tuple(p.name for p in self.params)
 
+    @property
+    def is_ssm(self) -> bool:
+        """Sequential sampling model: observations are ``(rt, response)`` rows."""
+        return self.kind == "rt_choice"
+
+    @property
+    def n_choices(self) -> int:
+        """Number of response options (0 for generic outcomes)."""
+        return len(self.choices or ())
+
+    @property
+    def responses(self) -> tuple[tuple[float, str], ...]:
+        """``(code, label)`` per choice, e.g. ``((-1.0, "lower"), (1.0, "upper"))``."""
+        codes = self.choices or ()
+        labels = self.choice_labels or tuple(f"response {c:g}" for c in codes)
+        return tuple(zip(codes, labels, strict=True))
+
+    @property
+    def links(self) -> dict[str, str]:
+        """The default links as a dict."""
+        return dict(self.default_links)
+
+    @property
+    def has_simulator(self) -> bool:
+        """Whether the family can simulate (predictive checks, ``simulate_data``)."""
+        return self.sample is not None
+
     def for_data(self, obs: np.ndarray) -> Family:
         """The family with default priors scaled to the observations ``obs``."""
         if self.data_params is None:
             return self
         return replace(self, params=self.data_params(np.asarray(obs)), data_params=None)
+
+    def log_prob(self, obs: jax.Array, params: Mapping[str, Any]) -> jax.Array:
+        """``logpdf`` with parameters by name, ``-inf`` where a :class:`Constraint` fails."""
+        logp = self.logpdf(obs, *(params[name] for name in self.param_names))
+        return jnp.where(self.constraints_hold(params, jnp), logp, -jnp.inf)
+
+    def constraints_hold(self, params: Mapping[str, Any], xp: Any = np) -> Any:
+        """Where every :class:`Constraint` holds (``True`` for a family without any)."""
+        ok = xp.asarray(True)
+        for constraint in self.constraints:
+            ok = ok & xp.asarray(constraint.holds(params))
+        return ok
+
+    def draw(self, key: jax.Array, shape: tuple[int, ...], obs: Any, params: Mapping[str, Any]):
+        """``sample`` with parameters by name; a clear error for a family without one."""
+        if self.sample is None:
+            raise ValueError(
+                f"Model {self.name!r} has no simulator, so it cannot simulate data "
+                "(predictive checks, simulate_data). Register it with a simulator."
+            )
+        return self.sample(key, shape, obs, *(params[name] for name in self.param_names))
+
+    def distribution(self, obs_template: Any = None, **params: Any):
+        """The family as a NumPyro distribution with these parameters.
+
+        Examples
+        --------
+        >>> from hierax.families import get_family
+        >>> d = get_family("ddm").distribution(v=1.0, a=1.0, z=0.5, t=0.3)
+        >>> round(float(d.log_prob(jnp.array([0.8, 1.0]))), 4)
+        -0.1302
+        """
+        from hierax.families.distribution import FamilyDistribution
+
+        return FamilyDistribution(self, params, obs_template=obs_template)
+
+    def encode_responses(
+        self, codes: np.ndarray, user_choices: Sequence[float] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Map response codes onto the family's; also return the mask of invalid ones.
+
+        With ``user_choices`` (the user's codes) the i-th smallest user code becomes
+        the i-th of the family's ``choices`` (so ``[0, 1]`` for a DDM reads 0 as the
+        lower boundary); without, the family's codes and its ``aliases`` are accepted.
+        """
+        family_codes = np.asarray(self.choices, dtype=float)
+        if user_choices is not None:
+            given = np.sort(np.asarray([float(c) for c in user_choices]))
+            if len(set(given.tolist())) != len(given) or len(given) != len(family_codes):
+                raise ValueError(
+                    f"choices={list(user_choices)!r} must name {len(family_codes)} distinct "
+                    f"response codes for model {self.name!r} (its codes "
+                    f"{family_codes.tolist()}, in that order)."
+                )
+            mapping = dict(zip(given.tolist(), family_codes.tolist(), strict=True))
+        else:
+            mapping = {c: c for c in family_codes.tolist()}
+            mapping.update({float(a): float(c) for a, c in self.aliases})
+        keys = np.array(sorted(mapping))
+        values = np.array([mapping[k] for k in keys.tolist()])
+        position = np.clip(np.searchsorted(keys, codes), 0, len(keys) - 1)
+        valid = keys[position] == codes
+        return np.where(valid, values[position], np.nan), ~valid
 
     def __getitem__(self, name: str) -> ParamInfo:
         for info in self.params:
@@ -124,4 +292,17 @@ class Family:
         raise KeyError(
             f"Model {self.name!r} has no parameter {name!r}; "
             f"its parameters are {', '.join(self.param_names)}."
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.params, self.kind, self.choices, self.likelihood))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Family):
+            return NotImplemented
+        return self is other or (
+            hash(self) == hash(other)
+            and self.logpdf is other.logpdf
+            and self.sample is other.sample
+            and self.constraints == other.constraints
         )

@@ -161,8 +161,8 @@ def _lognormal_logpdf(obs, mu, sigma):
 def _from(make):
     """A sampler from a function building the NumPyro distribution."""
 
-    def sample(key: jax.Array, shape, obs, **params) -> jax.Array:
-        d = make(obs, **params)
+    def sample(key: jax.Array, shape, obs, *params) -> jax.Array:
+        d = make(obs, *params)
         return (
             jnp.broadcast_to(d.sample(key, ()), shape) if d.batch_shape != shape else d.sample(key)
         )
@@ -184,7 +184,7 @@ def _glm(name, logpdf, make, data_params, main, links, response=("y",), **kw) ->
         logpdf=logpdf,
         sample=sample,
         response=response,
-        default_links=links,
+        default_links=tuple(links.items()),
         main=main,
         data_params=data_params,
         **kw,

@@ -1,7 +1,8 @@
 """Sequential sampling model families: ddm, ddm_sdv, full_ddm.
 
 Observations are ``(rt, response)`` rows (shape ``(n, 2)``); response 1 is the
-upper boundary and -1 the lower. ``a`` is half the boundary separation
+upper boundary and -1 the lower (data coded 0 for the lower boundary are read
+as -1). ``a`` is half the boundary separation
 (HSSM's convention; HDDM's ``a`` is twice ours). See
 :func:`hierax.likelihoods.ddm_logpdf` for the full parameterisation.
 
@@ -38,7 +39,8 @@ import jax
 import jax.numpy as jnp
 
 from hierax import likelihoods, simulators
-from hierax.families.base import Family, ParamInfo
+from hierax.families.base import Constraint, Family, ParamInfo
+from hierax.families.ez import ddm_moment_estimates
 from hierax.spec.prior import Prior
 
 __all__ = ["SSM_FAMILIES"]
@@ -61,10 +63,22 @@ _Z = ParamInfo(
     "z", (0.0, 1.0), Prior("Beta", alpha=5.0, beta=5.0), 0.05, 0.5, "relative start point"
 )
 _T = ParamInfo(
-    "t", (0.0, INF), Prior("Gamma", mu=0.3, sigma=0.3), 0.1, 0.2, "non-decision time (s)"
+    "t",
+    (0.0, INF),
+    Prior("Gamma", mu=0.3, sigma=0.3),
+    0.1,
+    0.2,
+    "non-decision time (s)",
+    closed_lower=True,
 )
 _SV = ParamInfo(
-    "sv", (0.0, INF), Prior("HalfNormal", sigma=1.0), 0.25, 0.3, "across-trial sd of the drift"
+    "sv",
+    (0.0, INF),
+    Prior("HalfNormal", sigma=1.0),
+    0.25,
+    0.3,
+    "across-trial sd of the drift",
+    closed_lower=True,
 )
 _SZ = ParamInfo(
     "sz",
@@ -73,6 +87,7 @@ _SZ = ParamInfo(
     0.05,
     0.1,
     "width of the uniform start-point range (relative)",
+    closed_lower=True,
 )
 _ST = ParamInfo(
     "st",
@@ -81,6 +96,7 @@ _ST = ParamInfo(
     0.05,
     0.05,
     "width of the uniform non-decision-time range (s)",
+    closed_lower=True,
 )
 
 
@@ -108,16 +124,28 @@ def _sampler(key, shape, obs, v, a, z, t, sv=0.0, sz=0.0, st=0.0):
     return jnp.stack([rt, response], axis=-1)
 
 
-def _ssm(name: str, params: tuple[ParamInfo, ...], logpdf, description: str) -> Family:
+# The start point and non-decision time ranges must stay inside their domains.
+_SZ_INSIDE = Constraint(
+    "z - sz/2 > 0 and z + sz/2 < 1",
+    lambda p: (p["z"] - p["sz"] / 2 > 0) & (p["z"] + p["sz"] / 2 < 1),
+)
+_ST_INSIDE = Constraint("st <= 2 t (so that t - st/2 >= 0)", lambda p: p["st"] <= 2 * p["t"])
+
+
+def _ssm(name: str, params: tuple[ParamInfo, ...], logpdf, description: str, **kw) -> Family:
     return Family(
         name=name,
         params=params,
         logpdf=logpdf,
         sample=_sampler,
         response=("rt", "response"),
-        is_ssm=True,
+        kind="rt_choice",
         choices=CHOICES,
+        aliases=((0.0, -1.0),),
+        choice_labels=("lower", "upper"),
+        moment_estimates=ddm_moment_estimates,
         description=description,
+        **kw,
     )
 
 
@@ -134,5 +162,6 @@ SSM_FAMILIES = {
         (_V, _A, _Z, _T, _SV, _SZ, _ST),
         _full_ddm_logpdf,
         "drift diffusion model with drift, start-point and non-decision variability",
+        constraints=(_SZ_INSIDE, _ST_INSIDE),
     ),
 }

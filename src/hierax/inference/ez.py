@@ -28,67 +28,19 @@ import math
 import numpy as np
 
 from hierax.build import ParamPlan, level_site
+from hierax.families.ez import ez_diffusion
 from hierax.resolve import Resolved
 from hierax.spec.prior import Prior
 
-__all__ = ["ez_diffusion", "ez_initial_values"]
+__all__ = ["ez_diffusion", "ez_initial_values"]  # ez_diffusion: hierax.families.ez
 
-# Proportions of upper responses are kept this far from 0, 1/2 and 1 (in units of 1/n):
-# EZ's drift is 0 at exactly 1/2 and infinite at 0 or 1 (the usual edge correction).
-_EDGE = 0.5
 # Without a lapse, non-decision time starts at no more than this fraction of a level's
 # fastest response (the margin of hierax.inference.initial: every trial has a positive
 # density); with a lapse the mixture keeps the density positive and t starts at EZ's value.
-# Never below 10 ms.
 T_MAX_FRACTION = 0.5
-T_MIN = 0.01
 # Group sds start at least at this fraction of their parameter's prior scale, so that a
 # spread that happens to be tiny among the estimates does not pin the sd near zero.
 SD_FLOOR_FRACTION = 0.2
-
-
-def ez_diffusion(rt: np.ndarray, upper: np.ndarray, t_max: float = math.inf) -> dict[str, float]:
-    """EZ-diffusion estimates of ``v``, ``a`` (half the separation), ``z``, ``t``.
-
-    Parameters
-    ----------
-    rt
-        Response times (s) of one participant, shape (n,).
-    upper
-        True for upper-boundary responses, shape (n,).
-    t_max
-        Upper limit of the non-decision time estimate (s).
-
-    Returns
-    -------
-    dict
-        ``v`` (unit diffusion coefficient), ``a`` (HSSM's: half the boundary
-        separation), ``z = 0.5`` and ``t`` (s), in hierax's parameterisation.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> est = ez_diffusion(np.array([0.5, 0.7, 0.6, 0.9, 0.55]), np.array([1, 1, 1, 0, 1]) > 0)
-    >>> sorted(est), est["v"] > 0
-    (['a', 't', 'v', 'z'], True)
-    """
-    rt = np.asarray(rt, dtype=float)
-    n = len(rt)
-    p = float(np.mean(upper))
-    edge = _EDGE / n
-    p = min(max(p, edge), 1.0 - edge)
-    if abs(p - 0.5) < edge:
-        p = 0.5 + edge
-    var = max(float(np.var(rt)), 1e-4)
-    mean = float(np.mean(rt))
-    logit = math.log(p / (1.0 - p))
-    x = logit * (logit * p * p - logit * p + p - 0.5) / var
-    v = math.copysign(abs(x) ** 0.25, p - 0.5)
-    separation = logit / v
-    y = -v * separation
-    decision = separation / (2.0 * v) * (-math.expm1(y)) / (1.0 + math.exp(y))
-    t = max(min(mean - decision, t_max), T_MIN)
-    return {"v": v, "a": 0.5 * separation, "z": 0.5, "t": t}
 
 
 def _t_max(rt: np.ndarray, resolved: Resolved) -> float:
@@ -110,13 +62,15 @@ def _simple_group_term(plan: ParamPlan):
 def ez_initial_values(resolved: Resolved) -> dict[str, np.ndarray | float]:
     """Initial values of the intercepts, group sds and group effects from EZ estimates.
 
-    Only DDM-family parameters ``v``, ``a``, ``z``, ``t`` with an ``Intercept`` and a
-    ``(1|g)`` term are set; every other site keeps hierax's default start.
+    Only parameters the family's ``moment_estimates`` estimates (the DDM families:
+    ``v``, ``a``, ``z``, ``t`` by EZ-diffusion) with an ``Intercept`` and a ``(1|g)``
+    term are set; every other site, and every family without estimates, keeps
+    hierax's default start.
 
     Parameters
     ----------
     resolved
-        The resolved specification of an SSM (``model.resolved``).
+        The resolved specification (``model.resolved``).
 
     Returns
     -------
@@ -124,13 +78,15 @@ def ez_initial_values(resolved: Resolved) -> dict[str, np.ndarray | float]:
         Site name to initial value (constrained space), for
         ``model.sample(initvals=...)``.
     """
-    if not resolved.family.is_ssm:
+    estimate = resolved.family.moment_estimates
+    if estimate is None:
         return {}
     obs = resolved.arrays["obs"]
-    rt, upper = obs[:, 0], obs[:, 1] > 0
+    rt, response = obs[:, 0], obs[:, 1]
+    names = tuple(estimate(rt, response, math.inf))
     out: dict[str, np.ndarray | float] = {}
     for plan in resolved.plans:
-        group = _simple_group_term(plan) if plan.name in ("v", "a", "z", "t") else None
+        group = _simple_group_term(plan) if plan.name in names else None
         if group is None:
             continue
         index = np.asarray(resolved.arrays[f"{group.site}|index"]).ravel()
@@ -139,7 +95,7 @@ def ez_initial_values(resolved: Resolved) -> dict[str, np.ndarray | float]:
             continue
         values = np.array(
             [
-                ez_diffusion(rt[rows], upper[rows], t_max=_t_max(rt[rows], resolved))[plan.name]
+                estimate(rt[rows], response[rows], _t_max(rt[rows], resolved))[plan.name]
                 for rows in levels
             ]
         )

@@ -1,7 +1,8 @@
 """Quantile-probability plots: response-time quantiles against response probability.
 
-In each condition, each response (upper, lower) contributes one column of
-points: x is the probability of that response in the condition, y the
+In each condition, each response (upper and lower for the DDM; each choice of
+an n-choice model) contributes one column of points: x is the probability of
+that response in the condition, y the
 response-time quantiles (.1, .3, .5, .7, .9) of the trials with that
 response. Lines join the same quantile across columns. Observed values are
 dots; the model's prediction is the mean over posterior-predictive draws
@@ -32,7 +33,8 @@ QUANTILES = (0.1, 0.3, 0.5, 0.7, 0.9)
 
 # Predictive draws drawn individually as the faint cloud (the mean uses all).
 _CLOUD_DRAWS = 100
-_RESPONSES = ((1.0, "upper"), (-1.0, "lower"))
+# The DDM's responses, the default of quantile_probability_table.
+_DDM_RESPONSES = ((1.0, "upper"), (-1.0, "lower"))
 
 
 def quantile_probability_table(
@@ -40,17 +42,21 @@ def quantile_probability_table(
     response: np.ndarray,
     cond: np.ndarray | None = None,
     quantiles: Sequence[float] = QUANTILES,
+    responses: Sequence[tuple[float, str]] = _DDM_RESPONSES,
 ) -> pd.DataFrame:
     """Response probabilities and RT quantiles per condition and response.
 
     Parameters
     ----------
     rt, response
-        One value per trial; response 1 (upper) or -1 (lower).
+        One value per trial; response codes as in ``responses``.
     cond
         Condition of each trial; ``None`` treats all trials as one condition.
     quantiles
         Probabilities in (0, 1) of the RT quantiles.
+    responses
+        ``(code, label)`` per response; default the DDM's (1 "upper", -1 "lower");
+        a model's are ``model.family.responses``.
 
     Returns
     -------
@@ -74,7 +80,7 @@ def quantile_probability_table(
     rows = []
     for level in levels_of(cond_values):
         in_cond = cond_values == level
-        for code, label in _RESPONSES:
+        for code, label in responses:
             chosen = in_cond & (response == code)
             n = int(chosen.sum())
             p = n / int(in_cond.sum())
@@ -84,7 +90,7 @@ def quantile_probability_table(
     return pd.DataFrame(rows, columns=["cond", "response", "p", "n", "quantile", "rt"])
 
 
-def _predicted_table(pred: np.ndarray, cond: np.ndarray | None, quantiles) -> pd.DataFrame:
+def _predicted_table(pred: np.ndarray, cond, quantiles, responses) -> pd.DataFrame:
     """Per draw: the same table as :func:`quantile_probability_table`, with a ``draw`` column."""
     rt, response = pred[..., 0], pred[..., 1]
     cond_values = np.zeros(rt.shape[1], dtype=int) if cond is None else cond
@@ -92,7 +98,7 @@ def _predicted_table(pred: np.ndarray, cond: np.ndarray | None, quantiles) -> pd
     for level in levels_of(cond_values):
         in_cond = cond_values == level
         rt_c, resp_c = rt[:, in_cond], response[:, in_cond]
-        for code, label in _RESPONSES:
+        for code, label in responses:
             chosen = resp_c == code
             p = chosen.mean(axis=1)
             with warnings.catch_warnings():
@@ -163,14 +169,15 @@ def plot_quantile_probability(
     if not model.family.is_ssm:
         raise ValueError(
             f"A quantile-probability plot needs response times and responses; model "
-            f"{model.family.name!r} is not a sequential sampling model."
+            f"{model.family.name!r} has no response times."
         )
     obs = observed(model)
     conditions = condition_values(model, cond)
-    table = quantile_probability_table(obs[:, 0], obs[:, 1], conditions, quantiles)
+    responses = model.family.responses
+    table = quantile_probability_table(obs[:, 0], obs[:, 1], conditions, quantiles, responses)
     fig, ax = plt.subplots(figsize=(6.4, 4.8), layout="constrained")
     if predictive:
-        pred = _predicted_table(predicted(model, idata), conditions, quantiles)
+        pred = _predicted_table(predicted(model, idata), conditions, quantiles, responses)
         cloud = pred[pred["draw"] < _CLOUD_DRAWS]
         ax.scatter(
             cloud["p"],

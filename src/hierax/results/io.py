@@ -175,19 +175,51 @@ def _data_frame(ds: xr.Dataset) -> pd.DataFrame:
 # --- files ----------------------------------------------------------------------------
 
 
-def save_model(model, path: str | os.PathLike) -> None:
-    """Write ``model`` (spec, data, ``model.traces``) to the netCDF file ``path``, atomically."""
+def family_fingerprint(family) -> str:
+    """What identifies a family in a saved file: name, kind, choices, parameters and bounds."""
+    table = [[p.name, list(p.bounds), p.default] for p in family.params]
+    return json.dumps(
+        {"name": family.name, "kind": family.kind, "choices": family.choices, "params": table}
+    )
+
+
+def _check_fingerprint(name: str, stored: str | None) -> None:
     from hierax.families import get_family
 
-    path = Path(path)
     try:
-        get_family(model.spec["model"])
+        family = get_family(name)
     except ValueError:
         raise ValueError(
-            f"Model family {model.spec['model']!r} is not registered, so a saved model could not "
-            "be rebuilt; register the family first."
+            f"The saved model uses the family {name!r}, which is not registered in this "
+            "session; register it (hx.register_family) before hx.load."
         ) from None
+    if stored is not None and json.loads(stored) != json.loads(family_fingerprint(family)):
+        raise ValueError(
+            f"The family registered as {name!r} differs from the saved one (parameters, "
+            f"bounds or choices): saved {stored}, registered {family_fingerprint(family)}."
+        )
+
+
+def save_model(model, path: str | os.PathLike) -> None:
+    """Write ``model`` (spec, data, ``model.traces``) to the netCDF file ``path``, atomically."""
+    from hierax.families import get_family, is_builtin
+
+    path = Path(path)
+    name = model.spec["model"]
+    try:
+        registered = get_family(name)
+    except ValueError:
+        raise ValueError(
+            f"Model family {name!r} is not registered, so a saved model could not be rebuilt; "
+            "register it first with hx.register_family (and again before hx.load)."
+        ) from None
+    if not is_builtin(registered) and registered != model.family:
+        raise ValueError(
+            f"The family registered as {name!r} is not the one this model uses; register "
+            "this model's family (hx.register_family(model.family, overwrite=True)) to save it."
+        )
     dataset = _data_dataset(model.data, encode_spec(model.spec))
+    dataset.attrs["family"] = family_fingerprint(registered)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise FileNotFoundError(
@@ -238,6 +270,7 @@ def load_model(path: str | os.PathLike):
     spec = decode_spec(stored.attrs["spec"])
     data = _data_frame(stored)
     family = spec.pop("model")
+    _check_fingerprint(family, stored.attrs.get("family"))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         model = Model(data, model=family, **spec)

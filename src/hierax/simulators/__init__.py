@@ -1,16 +1,17 @@
-"""Simulators: exact, vectorised draws from the models hierax fits.
+"""Simulators: exact, vectorised draws from the models hierax fits, as pure JAX functions.
 
-:func:`simulate_data` makes a pandas data set for a model name and parameter
-values; :func:`sample_ddm` is the pure-JAX sampler underneath (jittable,
-vmappable, GPU-ready). :data:`SIMULATOR_PARAMS` lists each model's parameters.
+Each ``sample_*`` function is jittable, vmappable and GPU-ready, takes the random key
+first and returns ``(rt, response)`` (``sample_softmax``: the chosen option).
+:func:`hierax.simulate_data` makes a pandas data set from any family.
 
 Examples
 --------
->>> from hierax.simulators import SIMULATOR_PARAMS
->>> SIMULATOR_PARAMS["ddm_sdv"]
-('v', 'a', 'z', 't', 'sv')
+>>> import jax
+>>> rt, response = sample_ddm(jax.random.key(0), 1.0, 1.0, 0.5, 0.3, shape=(4,))
+>>> rt.shape, response.shape
+((4,), (4,))
 """
 
-from hierax.simulators.ddm import SIMULATOR_PARAMS, sample_ddm, simulate_data
+from hierax.simulators.ddm import sample_ddm
 
-__all__ = ["SIMULATOR_PARAMS", "sample_ddm", "simulate_data"]
+__all__ = ["sample_ddm"]
