@@ -111,7 +111,6 @@ def test_datasets_lists_the_bundled_data(capsys):
     assert out.split()[:3] == ["cavanagh_theta", "3988", "rows"]
 
 
-@pytest.mark.skipif(not hasattr(hx.simulators, "simulate_data"), reason="simulate_data pending")
 def test_simulate_writes_the_simulated_data(capsys, tmp_path):
     out = tmp_path / "sim.csv"
     theta = ["v=0.5", "a=1.0", "z=0.5", "t=0.3"]
@@ -130,7 +129,7 @@ def test_simulate_writes_the_simulated_data(capsys, tmp_path):
     )
     assert code == 0
     data = pd.read_csv(out)
-    expected = hx.simulators.simulate_data(
+    expected = hx.simulate_data(
         "ddm", {"v": 0.5, "a": 1.0, "z": 0.5, "t": 0.3}, size=50, seed=4
     )
     pd.testing.assert_frame_equal(data, expected.reset_index(drop=True), check_dtype=False)

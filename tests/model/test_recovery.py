@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 import hierax as hx
-from hierax.simulators import simulate_data
+from hierax import simulate_data
 
 TRUE = {"a": 1.0, "z": 0.45, "t": 0.3}
 N_PARTICIPANTS, N_TRIALS = 6, 200

@@ -9,7 +9,7 @@ from numpyro.infer import MCMC, NUTS
 
 import hierax as hx
 from hierax.numpyro import DDM, hierarchical
-from hierax.simulators import simulate_data
+from hierax import simulate_data
 
 TRUE_V = [0.4, 1.0, 1.5]
 TRIALS = 150
