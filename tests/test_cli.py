@@ -129,9 +129,7 @@ def test_simulate_writes_the_simulated_data(capsys, tmp_path):
     )
     assert code == 0
     data = pd.read_csv(out)
-    expected = hx.simulate_data(
-        "ddm", {"v": 0.5, "a": 1.0, "z": 0.5, "t": 0.3}, size=50, seed=4
-    )
+    expected = hx.simulate_data("ddm", {"v": 0.5, "a": 1.0, "z": 0.5, "t": 0.3}, size=50, seed=4)
     pd.testing.assert_frame_equal(data, expected.reset_index(drop=True), check_dtype=False)
     code, stdout, _ = _run(capsys, "simulate", "--theta", *theta, "--size", "5")
     assert code == 0 and stdout.splitlines()[0].startswith("rt,response")

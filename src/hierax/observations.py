@@ -63,14 +63,18 @@ def _responses(data: pd.DataFrame, family: Family, column: str, choices) -> np.n
     coded, bad = family.encode_responses(response, choices)
     if bad.any():
         code = float(response[np.argmax(bad)])
-        accepted = sorted(float(c) for c in (choices or family.choices))
+        accepted = ", ".join(
+            f"{c:g}" for c in sorted(float(c) for c in (choices or family.choices))
+        )
         aliases = "".join(f"; {a:g} is read as {c:g}" for a, c in family.aliases)
         where = (
-            "the declared choices" if choices is not None else f"model {family.name!r}'s choices"
+            "the declared choices"
+            if choices is not None
+            else f"the choices of model {family.name!r}"
         )
         raise ValueError(
             f"Column {column!r} holds response code {code:g} outside {where} "
-            f"{accepted}{aliases if choices is None else ''} ({_first_bad(data, bad)}). "
+            f"[{accepted}]{aliases if choices is None else ''} ({_first_bad(data, bad)}). "
             f"Recode it, or pass choices= naming your {family.n_choices} codes (the smallest is "
             f"read as the model's {family.choices[0]:g}, and so on)."
         )

@@ -8,8 +8,8 @@ import pandas as pd
 from numpyro.infer import MCMC, NUTS
 
 import hierax as hx
-from hierax.numpyro import DDM, hierarchical
 from hierax import simulate_data
+from hierax.numpyro import DDM, hierarchical
 
 TRUE_V = [0.4, 1.0, 1.5]
 TRIALS = 150

@@ -4,8 +4,8 @@ Examples
 --------
 >>> list_families()[:3]
 ['bernoulli', 'binomial', 'ddm']
->>> get_family("ddm").choices
-(-1.0, 1.0)
+>>> get_family("racing_diffusion_3").choices
+(0.0, 1.0, 2.0)
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from hierax.families.base import Constraint, Family, ParamInfo
+from hierax.families.choice import CHOICE_FAMILIES
 from hierax.families.custom import make_family, prior_from_bounds
 from hierax.families.distribution import FamilyDistribution, LapseMixture
 from hierax.families.glm import GLM_FAMILIES
+from hierax.families.lba import LBA_FAMILIES
+from hierax.families.race import RACE_FAMILIES
 from hierax.families.ssm import SSM_FAMILIES
 
 __all__ = [
@@ -37,6 +40,9 @@ __all__ = [
 
 _BUILTIN: dict[str, Family] = {
     **SSM_FAMILIES,
+    **LBA_FAMILIES,
+    **RACE_FAMILIES,
+    **CHOICE_FAMILIES,
     **GLM_FAMILIES,
 }
 _REGISTRY: dict[str, Family] = dict(_BUILTIN)

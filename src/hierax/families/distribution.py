@@ -67,11 +67,11 @@ def observation_support(family: Family) -> constraints.Constraint:
     return _Observations(tuple(family.choices), with_rt=family.kind == "rt_choice")
 
 
-def _inside(value: jax.Array, bounds: tuple[float, float]) -> jax.Array:
+def _inside(value: jax.Array, bounds: tuple[float, float], closed_lower: bool) -> jax.Array:
     lower, upper = bounds
     ok = jnp.ones(jnp.shape(value), dtype=bool)
     if math.isfinite(lower):
-        ok = ok & (value > lower)
+        ok = ok & ((value >= lower) if closed_lower else (value > lower))
     if math.isfinite(upper):
         ok = ok & (value < upper)
     return ok
@@ -145,7 +145,7 @@ class FamilyDistribution(dist.Distribution):
         inside = None
         safe_values = {name: value for name, _, value in self.checked}
         for name, bounds, _ in self.checked:
-            ok = _inside(self.params[name], bounds)
+            ok = _inside(self.params[name], bounds, self.family[name].closed_lower)
             inside = ok if inside is None else inside & ok
         if self.family.constraints:
             ok = self.family.constraints_hold(self.params, jnp)

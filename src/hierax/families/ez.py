@@ -67,8 +67,6 @@ def ez_diffusion(rt: np.ndarray, upper: np.ndarray, t_max: float = math.inf) -> 
     return {"v": v, "a": 0.5 * separation, "z": 0.5, "t": t}
 
 
-
-
 def ddm_moment_estimates(rt: np.ndarray, response: np.ndarray, t_max: float) -> dict[str, float]:
     """EZ estimates from ``(rt, response)`` columns in the DDM's codes (1 upper, -1 lower)."""
     return ez_diffusion(rt, response > 0, t_max)

@@ -13,5 +13,15 @@ Examples
 """
 
 from hierax.simulators.ddm import sample_ddm
+from hierax.simulators.lba import sample_lba
+from hierax.simulators.poisson_race import sample_poisson_race
+from hierax.simulators.racing_diffusion import sample_racing_diffusion
+from hierax.simulators.softmax import sample_softmax
 
-__all__ = ["sample_ddm"]
+__all__ = [
+    "sample_ddm",
+    "sample_lba",
+    "sample_poisson_race",
+    "sample_racing_diffusion",
+    "sample_softmax",
+]
