@@ -7,9 +7,11 @@ inside traced code. Arrays are passed as arguments, not closed over, so that
 large data sets are not baked into the compiled program as constants.
 
 Site names follow HSSM/bambi: ``v_Intercept``, ``v_theta``, ``v_C(conf)``,
-``v_1|participant_id`` (with ``v_1|participant_id_sigma`` and, when
-non-centred, ``v_1|participant_id_offset``), a parameter without a formula
-is named by itself (``a``), and the observations are ``rt,response``.
+``v_1|participant_id`` (with ``v_1|participant_id_sigma``), a parameter without
+a formula is named by itself (``a``), and the observations are ``rt,response``.
+Group terms are sampled in their natural form; samplers see them centred,
+non-centred (``v_1|participant_id_offset``) or level-centred
+(``v_1|participant_id_level``) through :mod:`hierax.parameterisation`.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ import jax
 import jax.numpy as jnp
 import numpyro
 import numpyro.distributions as dist
-from numpyro.infer.reparam import LocScaleReparam
 
 from hierax.families.base import Family
 from hierax.families.distribution import FamilyDistribution, LapseMixture
 from hierax.spec.link import Link
 from hierax.spec.prior import Prior
 
-__all__ = ["CommonPlan", "GroupPlan", "LapsePlan", "ParamPlan", "level_site", "make_model"]
+__all__ = ["CommonPlan", "GroupPlan", "LapsePlan", "ParamPlan", "level_intercept", "make_model"]
+
+# The key of a group site's ``infer`` dict that carries the intercept it can be centred on.
+INTERCEPT_KEY = "hierax_intercept"
 
 
 @dataclass(frozen=True)
@@ -103,42 +107,31 @@ def sample_prior(site: str, prior: Prior | float, shape: tuple[int, ...] = ()) -
     return numpyro.sample(site, d)
 
 
-def _group_coefficients(plan: GroupPlan) -> jax.Array:
-    prior = plan.prior
-    if not isinstance(prior, Prior):
-        return jnp.full(plan.shape, prior)
-    if plan.centered:
-        return sample_prior(plan.site, prior, plan.shape)
-    values = {k: sample_prior(f"{plan.site}_{k}", p) for k, p in prior.hyperpriors.items()}
-    d = prior.distribution(values)
-    if isinstance(d, dist.Normal):
-        offset = numpyro.sample(
-            f"{plan.site}_offset",
-            dist.Normal(0.0, 1.0).expand(plan.shape).to_event(len(plan.shape)),
-        )
-        return numpyro.deterministic(plan.site, d.loc + d.scale * offset)
-    if hasattr(d, "loc") and hasattr(d, "scale"):
-        d = d.expand(plan.shape).to_event(len(plan.shape))
-        with numpyro.handlers.reparam(config={plan.site: LocScaleReparam(centered=0)}):
-            return numpyro.sample(plan.site, d)
-    return sample_prior(plan.site, prior, plan.shape)
+def _group_coefficients(group: GroupPlan, intercept: jax.Array | None) -> jax.Array:
+    """The effects of one group term, in their natural (centred) form.
 
-
-def level_site(plan: ParamPlan, group: GroupPlan) -> str | None:
-    """The site of the levels' own intercepts when ``group`` is centred on the intercept.
-
-    A centred ``(1|g)`` term of a parameter whose formula has a sampled ``Intercept``
-    and whose prior is ``Normal(0, sigma)`` is sampled as each level's value
-    ``{site}_level ~ Normal(Intercept, sigma)``, and the effect ``{site}`` (the
-    deviation from the intercept) is computed from it: hierarchical centring (Gelfand,
-    Sahu & Carlin, 1995). The joint density is the same as for effects
-    ``~ Normal(0, sigma)`` added to the intercept (a shift, unit Jacobian), but the
-    posterior loses the ridge ``Intercept + effect = const`` along which the data leave
-    the intercept and all effects free to move together, which a diagonal mass matrix
-    cannot follow (measured on cavanagh_theta: docs/performance.md). ``None`` for every
-    other group term.
+    How a sampler sees them (centred, ``_offset``, ``_level``) is applied by
+    inference (:mod:`hierax.parameterisation`); a term that can be level-centred
+    passes its intercept along for that.
     """
-    if not group.centered or group.expr_labels is not None:
+    prior = group.prior
+    if not isinstance(prior, Prior):
+        return jnp.full(group.shape, prior)
+    values = {k: sample_prior(f"{group.site}_{k}", p) for k, p in prior.hyperpriors.items()}
+    d = prior.distribution(values).expand(group.shape).to_event(len(group.shape))
+    infer = {} if intercept is None else {INTERCEPT_KEY: intercept}
+    return numpyro.sample(group.site, d, infer=infer)
+
+
+def level_intercept(plan: ParamPlan, group: GroupPlan) -> str | None:
+    """The intercept site on which ``group``'s levels can be centred, if they can.
+
+    A ``(1|g)`` term of a parameter whose formula has a sampled ``Intercept`` and
+    whose prior is ``Normal(0, sigma)`` can be sampled as each level's value
+    ``{site}_level ~ Normal(Intercept, sigma)`` (hierarchical centring; see
+    :mod:`hierax.parameterisation`). ``None`` for every other group term.
+    """
+    if group.expr_labels is not None:
         return None
     if not group.site.endswith(f"_1|{group.factor}") or not isinstance(group.prior, Prior):
         return None
@@ -149,14 +142,7 @@ def level_site(plan: ParamPlan, group: GroupPlan) -> str | None:
     intercept = next((c for c in plan.common if c.site == f"{plan.name}_Intercept"), None)
     if intercept is None or not isinstance(intercept.prior, Prior) or intercept.labels:
         return None
-    return f"{group.site}_level"
-
-
-def _level_centred(group: GroupPlan, site: str, intercept: jax.Array) -> jax.Array:
-    values = {k: sample_prior(f"{group.site}_{k}", p) for k, p in group.prior.hyperpriors.items()}
-    d = group.prior.distribution(values)
-    levels = numpyro.sample(site, dist.Normal(intercept, d.scale).expand(group.shape).to_event(1))
-    return numpyro.deterministic(group.site, levels - intercept)
+    return intercept.site
 
 
 def _regression(plan: ParamPlan, arrays: Mapping[str, jax.Array]) -> jax.Array:
@@ -168,11 +154,8 @@ def _regression(plan: ParamPlan, arrays: Mapping[str, jax.Array]) -> jax.Array:
         coefs = [jnp.reshape(value, (-1,)) for value in sampled.values()]
         eta = eta + X @ jnp.concatenate(coefs).astype(X.dtype)
     for g in plan.group:
-        site = level_site(plan, g)
-        if site is not None:
-            coef = _level_centred(g, site, sampled[f"{plan.name}_Intercept"])
-        else:
-            coef = _group_coefficients(g)
+        intercept = level_intercept(plan, g)
+        coef = _group_coefficients(g, None if intercept is None else sampled[intercept])
         index = arrays[f"{g.site}|index"]
         values = arrays[f"{g.site}|values"]
         per_obs = coef[index] if coef.ndim == 1 else coef[index, :]

@@ -146,8 +146,10 @@ class Model:
         z is not). ``True``: all non-centred (``{site}_offset`` sites);
         ``False``: all centred. A Param's ``centered`` overrides it per
         parameter or per term. A centred ``(1|g)`` term of a parameter with an
-        intercept is sampled as the levels' own values ``{site}_level`` (see
-        :func:`hierax.build.level_site`); ``{site}`` is computed from them.
+        intercept is sampled as the levels' own values ``{site}_level``;
+        ``{site}`` is computed from them. This is how NUTS samples the model
+        (:mod:`hierax.parameterisation`); MAP and VI always use non-centred
+        terms, and ``model.model_fn`` itself samples every term centred.
         docs/performance.md has the measurements.
     loglik, model_config
         HSSM's form of a model of your own: ``loglik(data, *params)`` (per-row log
@@ -589,7 +591,7 @@ class Model:
             kwargs["var_names"] = [
                 v
                 for v in idata.posterior.data_vars
-                if not v.endswith("_offset")
+                if not v.endswith(("_offset", "_decentered"))
                 and v != "p_outlier"
                 or v == "p_outlier"
                 and idata.posterior[v].ndim == 2

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from hierax.build import CommonPlan, GroupPlan, LapsePlan, ParamPlan, level_site
+from hierax.build import CommonPlan, GroupPlan, LapsePlan, ParamPlan, level_intercept
 from hierax.centering import AUTO_CENTER_RATIO, information_ratio, trial_scores
 from hierax.defaults import PRIOR_SETTINGS, term_default
 from hierax.design import Design, make_design
@@ -347,9 +347,10 @@ def resolve(
             dims[g.site] = [g.factor] + ([f"{g.site}_dim"] if g.expr_labels else [])
             if g.expr_labels:
                 coords[f"{g.site}_dim"] = list(g.expr_labels)
-            if not g.centered and isinstance(g.prior, Prior):
+            if isinstance(g.prior, Prior):  # the sites each parameterisation samples
                 dims[f"{g.site}_offset"] = dims[g.site]
-            if level_site(plan, g) is not None:
+                dims[f"{g.site}_decentered"] = dims[g.site]
+            if level_intercept(plan, g) is not None:
                 dims[f"{g.site}_level"] = dims[g.site]
         if plan.name == LAPSE_NAME:
             dims[plan.name] = ["__obs__"]

@@ -8,6 +8,7 @@ from hierax._config import precision
 from hierax.inference.initial import initial_values
 from hierax.inference.nuts import start_values
 from hierax.inference.sites import trace_at
+from hierax.parameterisation import parameterisation
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +26,8 @@ def test_t_starts_below_each_participants_fastest_rt(data, link_settings):
     )
     with precision("float64"):
         values = start_values(m.model_fn, m.resolved, None, None)
-        fn = trace_at(m.model_fn, m.resolved.arrays, values)[m.resolved.obs_site]["fn"]
+        nuts_view = parameterisation(m.resolved).apply(m.model_fn)
+        fn = trace_at(nuts_view, m.resolved.arrays, values)[m.resolved.obs_site]["fn"]
         t = np.broadcast_to(np.asarray(fn.params["t"]), (len(data),))
         logp = np.asarray(fn.log_prob(m.resolved.arrays["obs"]))
     fastest = data.groupby("participant_id")["rt"].transform("min").to_numpy()
@@ -47,9 +49,12 @@ def test_unknown_initval_lists_the_sites(model):
         model.sample(draws=5, tune=5, chains=1, initvals={"v_intercept": 0.0})
 
 
-def test_deterministic_initval_points_to_its_parts(model):
-    with pytest.raises(ValueError, match=r"v_1\|participant_id_offset"):
-        model.sample(draws=5, tune=5, chains=1, initvals={"v_1|participant_id": 0.0})
+def test_group_effects_as_initvals_become_offsets(model):
+    effects = np.array([0.2, -0.1, 0.0, 0.3])
+    values = start_values(model.model_fn, model.resolved, {"v_1|participant_id": effects}, None)
+    sigma = values["v_1|participant_id_sigma"]
+    np.testing.assert_allclose(values["v_1|participant_id_offset"], effects / sigma)
+    assert "v_1|participant_id" not in values
 
 
 def test_initval_outside_support(model):
@@ -70,4 +75,5 @@ def test_initval_with_zero_density_names_the_trial(model, data):
 def test_user_values_are_used(model):
     values = start_values(model.model_fn, model.resolved, {"a": 1.3, "t": 0.1}, None)
     assert values["a"] == 1.3 and values["t"] == 0.1
-    assert set(initial_values(model.resolved)) <= set(values)
+    defaults = parameterisation(model.resolved).latent_values(initial_values(model.resolved))
+    assert set(defaults) <= set(values)

@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 
 import hierax as hx
-from hierax.build import level_site
+from hierax.build import level_intercept
 from hierax.inference.ez import ez_diffusion
 from hierax.inference.sites import model_sites
+from hierax.parameterisation import parameterisation
 
 FORMULA = "y ~ 1 + (1|participant_id)"
 
@@ -62,12 +63,60 @@ def test_centred_intercept_terms_sample_the_levels(cavanagh):
     model = hx.Model(
         cavanagh.query("participant_id < 3"), global_formula=FORMULA, noncentered=False
     )
-    sites = model_sites(model.model_fn, model.resolved.arrays)
+    nuts_view = parameterisation(model.resolved).apply(model.model_fn)
+    sites = model_sites(nuts_view, model.resolved.arrays)
     assert "v_1|participant_id_level" in sites.latent
     assert "v_1|participant_id" in sites.deterministic
     plan = next(p for p in model.resolved.plans if p.name == "v")
-    assert level_site(plan, plan.group[0]) == "v_1|participant_id_level"
+    assert level_intercept(plan, plan.group[0]) == "v_Intercept"
     assert model.resolved.dims["v_1|participant_id_level"] == ["participant_id"]
+
+
+def test_the_model_function_is_free_of_parameterisation(cavanagh):
+    """The model samples effects as they are; samplers choose their view (REVIEW S2)."""
+    model = hx.Model(cavanagh.query("participant_id < 3"), global_formula=FORMULA)
+    sites = model_sites(model.model_fn, model.resolved.arrays)
+    assert "v_1|participant_id" in sites.latent
+    assert not any(s.endswith(("_offset", "_level")) for s in sites.latent)
+    offsets = parameterisation(model.resolved, noncentred=True)
+    latent = model_sites(offsets.apply(model.model_fn), model.resolved.arrays).latent
+    assert {f"{p}_1|participant_id_offset" for p in "vazt"} <= set(latent)
+    # Values of the effects convert into values of the offsets: (effect - 0) / sigma.
+    values = offsets.latent_values(
+        {"v_1|participant_id": np.array([0.2, -0.4, 0.1]), "v_1|participant_id_sigma": 0.5}
+    )
+    np.testing.assert_allclose(values["v_1|participant_id_offset"], [0.4, -0.8, 0.2])
+
+
+def _collapsing_normal_model(noncentered) -> hx.Model:
+    # REVIEW B1: 6 groups x 12 observations, true group sd 0.7. The centred joint density
+    # grows without bound as the group sd goes to 0, so a MAP of the centred model
+    # collapses (sd ~ 0.01); the non-centred one has an interior mode.
+    rng = np.random.default_rng(1)
+    groups = np.repeat(np.arange(6), 12)
+    y = rng.normal(0.0, 0.7, 6)[groups] + rng.normal(0.0, 1.0, groups.size)
+    data = pd.DataFrame({"y": y, "g": groups})
+    return hx.Model(
+        data, model="normal", response="y", group="g", pooling="partial", noncentered=noncentered
+    )
+
+
+@pytest.mark.parametrize("noncentered", [False, "auto", True])
+def test_map_is_non_centred_whatever_the_model_says(noncentered):
+    estimates = _collapsing_normal_model(noncentered).find_map(
+        steps=4000, learning_rate=0.02, progress=False
+    )
+    assert "mu_1|g_offset" in estimates
+    # The interior mode: the group sd is of the order of the effects' spread (~0.3-0.9
+    # here), not the collapsed ~0.01 of the centred density.
+    assert estimates["mu_1|g_sigma"] > 0.2
+    assert np.std(estimates["mu_1|g"]) > 0.1
+
+
+def test_vi_is_non_centred_whatever_the_model_says():
+    idata = _collapsing_normal_model(False).vi(steps=500, draws=50, seed=0, progress=False)
+    assert "mu_1|g_offset" in idata.posterior
+    assert "mu_1|g_level" not in idata.posterior
 
 
 def test_ez_diffusion_recovers_simulated_parameters():

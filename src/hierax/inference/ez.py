@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from hierax.build import ParamPlan, level_site
+from hierax.build import ParamPlan
 from hierax.families.ez import ez_diffusion
 from hierax.resolve import Resolved
 from hierax.spec.prior import Prior
@@ -110,11 +110,5 @@ def ez_initial_values(resolved: Resolved) -> dict[str, np.ndarray | float]:
             sd = max(sd, floor)
             out[f"{group.site}_sigma"] = sd
         out[plan.common[0].site] = center
-        level = level_site(plan, group)
-        if level is not None:
-            out[level] = eta
-        elif group.centered:
-            out[group.site] = eta - center
-        else:
-            out[f"{group.site}_offset"] = (eta - center) / sd
+        out[group.site] = eta - center
     return out

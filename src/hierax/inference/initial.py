@@ -1,7 +1,7 @@
 """Initial values inside the support, for every site of a hierax model.
 
 Intercepts start at the parameter's central value (on the link scale),
-slopes and group offsets at zero, group scales at a small positive value,
+slopes and group effects at zero, group scales at a small positive value,
 and ``t`` below every observed response time so that a model without a
 lapse never starts at a density of zero. User initial values are checked:
 the site must exist, the shape must fit, the value must lie in the site's
@@ -34,7 +34,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from hierax._config import precision
-from hierax.build import ParamPlan, level_site
+from hierax.build import ParamPlan
+from hierax.parameterisation import Parameterisation
+from hierax.parameterisation import parameterisation as default_parameterisation
 from hierax.inference.sites import model_sites, site_shape, trace_at
 from hierax.resolve import Resolved
 from hierax.spec.prior import Prior
@@ -95,12 +97,7 @@ def _plan_values(plan: ParamPlan, start: float, out: dict) -> None:
         if not isinstance(group.prior, Prior):
             continue
         _hyper_values(group.site, group.prior, out)
-        level = level_site(plan, group)
-        if level is not None:  # levels centred on the intercept: they start at it
-            out[level] = np.full(group.shape, out[f"{plan.name}_Intercept"])
-            continue
-        name = group.site if group.centered else f"{group.site}_offset"
-        out[name] = np.zeros(group.shape)
+        out[group.site] = np.zeros(group.shape)
 
 
 def initial_values(resolved: Resolved) -> dict[str, np.ndarray | float]:
@@ -127,9 +124,15 @@ def initial_values(resolved: Resolved) -> dict[str, np.ndarray | float]:
 
 
 def validate_initvals(
-    model_fn: Callable, arrays: Mapping[str, Any], initvals: Mapping[str, Any]
+    model_fn: Callable,
+    arrays: Mapping[str, Any],
+    initvals: Mapping[str, Any],
+    parameterisation: Parameterisation | None = None,
 ) -> dict[str, np.ndarray]:
     """Check user initial values against the model's sites; return them as arrays.
+
+    A group term's effects (``v_1|participant_id``) may be given whatever the
+    parameterisation, as may the sites it samples (``..._offset``, ``..._level``).
 
     Raises
     ------
@@ -142,20 +145,20 @@ def validate_initvals(
             f"initvals must be a dict from site name to value, got {type(initvals).__name__}."
         )
     sites = model_sites(model_fn, arrays)
+    latent = dict(sites.latent)
+    if parameterisation is not None:
+        latent.update(model_sites(parameterisation.apply(model_fn), arrays).latent)
     out = {}
     for name, value in initvals.items():
-        if name not in sites.latent:
+        if name not in latent:
             hint = ""
             if name in sites.deterministic:
-                hint = (
-                    f" {name!r} is computed from other sites (e.g. {name}_offset and "
-                    f"{name}_sigma, or {name}_level); give initial values for those instead."
-                )
+                hint = f" {name!r} is computed from other sites; give those instead."
             raise ValueError(
                 f"initvals: the model has no sampled site {name!r}.{hint} Its sites are: "
-                f"{', '.join(sites.latent)}."
+                f"{', '.join(latent)}."
             )
-        site = sites.latent[name]
+        site = latent[name]
         shape = site_shape(site)
         try:
             array = np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
@@ -187,6 +190,7 @@ def check_initial_values(
     resolved: Resolved,
     values: Mapping[str, Any],
     floatX: str | None = None,
+    parameterisation: Parameterisation | None = None,
 ) -> None:
     """Raise if any observation has zero density (or NaN) at the initial values.
 
@@ -195,16 +199,19 @@ def check_initial_values(
     model_fn, resolved
         The model function and its resolved specification.
     values
-        Initial values by site name; sites not given take hierax's defaults.
+        Initial values by site name, of the sites ``parameterisation`` samples
+        (default: the Model's, as NUTS uses); sites not given take hierax's defaults.
 
     Raises
     ------
     ValueError
         Naming the first observations at fault and the parameter values there.
     """
-    start = {**initial_values(resolved), **values}
+    parameterisation = parameterisation or default_parameterisation(resolved)
+    start = {**parameterisation.latent_values(initial_values(resolved)), **values}
+    fn = parameterisation.apply(model_fn)
     with precision(floatX):
-        logp, params = _observation_densities(model_fn, resolved.obs_site, resolved.arrays, start)
+        logp, params = _observation_densities(fn, resolved.obs_site, resolved.arrays, start)
     logp = np.asarray(logp)
     bad = np.flatnonzero(~np.isfinite(logp))
     if not len(bad):

@@ -3,9 +3,10 @@
 The posterior density is maximised over the constrained parameters with an
 :class:`~numpyro.infer.autoguide.AutoDelta` guide fitted by SVI (for a point
 mass the negative ELBO is the negative log joint density, so minimising it
-finds the mode). Group-specific effects are non-centred by default, so the
-mode exists even for hierarchical models (the centred joint density is
-unbounded as a group scale goes to zero).
+finds the mode). Group-specific effects are always non-centred here, whatever
+the Model's ``noncentered`` says (:mod:`hierax.parameterisation`), so the mode
+exists even for hierarchical models (the centred joint density is unbounded as
+a group scale goes to zero).
 
 Examples
 --------
@@ -94,10 +95,10 @@ def run_map(
         )
     with precision(floatX):
         arrays = {k: jax.numpy.asarray(v) for k, v in resolved.arrays.items()}
-        names = model_sites(model_fn, arrays).posterior_names
+        names = model_sites(fit.model, arrays).posterior_names
         point = fit.guide.median(fit.params)
         predictive = Predictive(
-            model_fn,
+            fit.model,
             posterior_samples={k: v[None] for k, v in point.items()},
             return_sites=list(names),
         )

@@ -36,6 +36,8 @@ from numpyro.util import is_prng_key, not_jax_tracer
 
 from hierax._config import precision, precision_in_all_threads
 from hierax.inference.initial import check_initial_values, initial_values, validate_initvals
+from hierax.parameterisation import Parameterisation
+from hierax.parameterisation import parameterisation as default_parameterisation
 
 __all__ = ["CHAIN_METHODS", "EXTRA_FIELDS", "default_chain_method", "run_nuts", "show_progress"]
 
@@ -124,13 +126,24 @@ def resolve_seed(seed: int | None) -> int:
     return int(seed)
 
 
-def start_values(model_fn, resolved, initvals, floatX) -> dict[str, Any]:
-    """Default initial values updated with the user's (validated), checked for zero density."""
+def start_values(
+    model_fn: Callable,
+    resolved,
+    initvals: dict[str, Any] | None,
+    floatX: str | None,
+    reparam: Parameterisation | None = None,
+) -> dict[str, Any]:
+    """Initial values of the sites ``reparam`` samples (default: the Model's choice,
+    as NUTS uses): hierax's defaults updated with the user's (validated), checked for
+    zero density."""
+    parameterisation = reparam or default_parameterisation(resolved)
     values = initial_values(resolved)
     with precision(floatX):
-        if initvals:
-            values.update(validate_initvals(model_fn, resolved.arrays, initvals))
-        check_initial_values(model_fn, resolved, values, floatX)
+        user = validate_initvals(model_fn, resolved.arrays, initvals or {}, parameterisation)
+        sampled = {k: v for k, v in user.items() if k not in values}
+        values = parameterisation.latent_values({**values, **user})
+        values.update(sampled)
+        check_initial_values(model_fn, resolved, values, floatX, parameterisation)
     return values
 
 
@@ -162,10 +175,13 @@ def run_nuts(
     chain_method = chain_method or default_chain_method(chains)
     if chain_method not in CHAIN_METHODS:
         raise ValueError(f"chain_method must be one of {CHAIN_METHODS}, got {chain_method!r}.")
-    values = start_values(model_fn, resolved, initvals, floatX)
+    reparam = default_parameterisation(resolved)
+    values = start_values(model_fn, resolved, initvals, floatX, reparam)
     nuts_kwargs.setdefault("target_accept_prob", 0.8)
     nuts_kwargs.setdefault("max_tree_depth", WARMUP_AND_SAMPLING_TREE_DEPTH)
-    kernel = _NUTS(model_fn, init_strategy=init_to_value(values=values), **nuts_kwargs)
+    kernel = _NUTS(
+        reparam.apply(model_fn), init_strategy=init_to_value(values=values), **nuts_kwargs
+    )
     progress_bar = show_progress(progress)
     numpyro_method: str | Callable = chain_method
     if chain_method == "sequential" and chains > 1 and not progress_bar:

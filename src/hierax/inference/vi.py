@@ -32,6 +32,7 @@ from numpyro.optim import ClippedAdam
 from hierax._config import precision
 from hierax.inference.nuts import resolve_seed, show_progress, start_values
 from hierax.inference.sites import model_sites
+from hierax.parameterisation import parameterisation
 
 __all__ = ["VI_METHODS", "SVIFit", "run_svi", "run_vi"]
 
@@ -45,11 +46,13 @@ CLIP_NORM = 10.0
 
 @dataclass(frozen=True)
 class SVIFit:
-    """A fitted guide: the guide, its parameters and the loss (negative ELBO) per step."""
+    """A fitted guide: the guide, its parameters, the loss (negative ELBO) per step, and
+    the (non-centred) model function it was fitted to."""
 
     guide: Any
     params: dict[str, Any]
     losses: np.ndarray
+    model: Callable
 
 
 def _check_positive(name: str, value: Any) -> None:
@@ -74,7 +77,9 @@ def run_svi(
     _check_positive("steps", steps)
     if not learning_rate > 0:
         raise ValueError(f"learning_rate must be positive, got {learning_rate!r}.")
-    values = start_values(model_fn, resolved, initvals, floatX)
+    noncentred = parameterisation(resolved, noncentred=True)  # a mode exists (REVIEW B1)
+    values = start_values(model_fn, resolved, initvals, floatX, noncentred)
+    model_fn = noncentred.apply(model_fn)
     guide = guide_class(model_fn, init_loc_fn=init_to_value(values=values), **guide_kwargs)
     svi = SVI(
         model_fn, guide, ClippedAdam(step_size=learning_rate, clip_norm=CLIP_NORM), Trace_ELBO()
@@ -88,7 +93,7 @@ def run_svi(
             progress_bar=show_progress(progress),
             stable_update=True,
         )
-    return SVIFit(guide, result.params, np.asarray(result.losses))
+    return SVIFit(guide, result.params, np.asarray(result.losses), model_fn)
 
 
 def run_vi(
@@ -133,9 +138,9 @@ def run_vi(
     )
     with precision(floatX):
         arrays = {k: jax.numpy.asarray(v) for k, v in resolved.arrays.items()}
-        names = model_sites(model_fn, arrays).posterior_names
+        names = model_sites(fit.model, arrays).posterior_names
         predictive = Predictive(
-            model_fn,
+            fit.model,
             guide=fit.guide,
             params=fit.params,
             num_samples=draws,

@@ -31,6 +31,7 @@ from numpyro.infer import Predictive
 from hierax._config import precision
 from hierax.inference.nuts import resolve_seed
 from hierax.inference.sites import model_sites
+from hierax.parameterisation import parameterisation
 from hierax.results.chunks import map_draws
 from hierax.results.idata import flatten_draws, group_dataset, obs_dims
 
@@ -140,9 +141,11 @@ def prior_predictive(
     seed = resolve_seed(seed)
     with precision(floatX):
         arrays = {k: jax.numpy.asarray(v) for k, v in resolved.arrays.items()}
-        sites = model_sites(model_fn, arrays)
-        # observed=True: the observations are simulated below, in chunks, not here.
-        prior = Predictive(model_fn, num_samples=draws, return_sites=list(sites.posterior_names))(
+        # The sites NUTS samples, so that the prior and posterior groups hold the same
+        # variables; observed=True: the observations are simulated below, in chunks.
+        nuts_view = parameterisation(resolved).apply(model_fn)
+        sites = model_sites(nuts_view, arrays)
+        prior = Predictive(nuts_view, num_samples=draws, return_sites=list(sites.posterior_names))(
             jax.random.PRNGKey(seed), arrays
         )
     prior = {k: np.asarray(v) for k, v in prior.items()}
