@@ -22,7 +22,6 @@ from dataclasses import dataclass
 import jax
 import jax.numpy as jnp
 import numpyro
-import numpyro.distributions as dist
 
 from hierax.families.base import Family
 from hierax.families.distribution import FamilyDistribution, LapseMixture

@@ -35,9 +35,9 @@ import numpy as np
 
 from hierax._config import precision
 from hierax.build import ParamPlan
+from hierax.inference.sites import model_sites, site_shape, trace_at
 from hierax.parameterisation import Parameterisation
 from hierax.parameterisation import parameterisation as default_parameterisation
-from hierax.inference.sites import model_sites, site_shape, trace_at
 from hierax.resolve import Resolved
 from hierax.spec.prior import Prior
 
