@@ -136,6 +136,17 @@ def test_simulate_writes_the_simulated_data(capsys, tmp_path):
     assert len(stdout.splitlines()) == 6
 
 
+def test_simulate_a_three_choice_model(capsys):
+    theta = ["A=0.3", "b=1.0", "v0=2.0", "v1=1.0", "v2=1.2", "t=0.2"]
+    code, stdout, _ = _run(
+        capsys, "simulate", "--model", "racing_diffusion_3", "--theta", *theta, "--size", "300"
+    )
+    assert code == 0
+    rows = [line.split(",") for line in stdout.splitlines()[1:]]
+    assert len(rows) == 300 and {float(r[1]) for r in rows} == {0.0, 1.0, 2.0}
+    assert min(float(r[0]) for r in rows) > 0.2  # rt > t
+
+
 @pytest.mark.parametrize(
     "theta, culprit",
     [(["v0.5"], "'v0.5'"), (["v=fast"], "'v'"), (["=1"], "'=1'")],

@@ -13,12 +13,17 @@ empirical Fisher information about the parameter, ``sum_i score_i**2`` over
 the level's observations (times the term's values for slopes), with the
 per-observation score ``d log p / d theta`` at the family's starting values;
 the prior precision is ``1 / scale**2``, with ``scale`` the family's typical
-between-participant spread (the scale of the safe group priors). A term is
-centred when every level has
+between-participant spread (the scale of the safe group priors). The sampler
+also visits group sds below that scale, the more so the fewer the levels: with
+``J`` levels the posterior of an sd has a relative spread of about
+``1 / sqrt(2 (J - 1))``, so its lower range is near ``scale * f`` with
+``f = 1 - 2 / sqrt(2 (J - 1))``. A term is centred when every level has
 
-    ``information * scale**2 >= AUTO_CENTER_RATIO``
+    ``information * (scale * f)**2 >= AUTO_CENTER_RATIO``
 
-and at least ``AUTO_CENTER_MIN_OBS`` observations.
+and at least ``AUTO_CENTER_MIN_OBS`` observations (:func:`required_ratio` gives
+the threshold on ``information * scale**2``; with 3 levels or fewer nothing is
+centred). With 8 participants a ratio of 4.6 is needed, with 14 one of 2.7, with 60 one of 1.5.
 
 For cavanagh_theta (about 285 trials per participant) that is 54 for ``v``,
 19 for ``a``, 3.1 for ``t`` and 0.2 for ``z``: v, a and t are centred, z (whose
@@ -51,6 +56,7 @@ __all__ = [
     "AUTO_CENTER_RATIO",
     "START_T_FRACTION",
     "information_ratio",
+    "required_ratio",
     "trial_scores",
 ]
 
@@ -114,6 +120,18 @@ def trial_scores(family: Family, obs: np.ndarray) -> dict[str, np.ndarray]:
         grad[~np.isfinite(grad)] = 0.0
         out[name] = grad
     return out
+
+
+def required_ratio(n_groups: int) -> float:
+    """The ``information * scale**2`` a term with ``n_groups`` levels needs to be centred.
+
+    Examples
+    --------
+    >>> round(required_ratio(8), 2), round(required_ratio(14), 2), required_ratio(3)
+    (4.62, 2.71, inf)
+    """
+    lower = 1.0 - 2.0 / math.sqrt(2.0 * max(n_groups - 1, 1))
+    return AUTO_CENTER_RATIO / lower**2 if lower > 0.0 else math.inf
 
 
 def information_ratio(

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from hierax.build import CommonPlan, GroupPlan, LapsePlan, ParamPlan, level_intercept
-from hierax.centering import AUTO_CENTER_RATIO, information_ratio, trial_scores
-from hierax.defaults import PRIOR_SETTINGS, term_default
+from hierax.centering import information_ratio, required_ratio, trial_scores
+from hierax.defaults import PRIOR_SETTINGS, free_prior, term_priors
 from hierax.design import Design, make_design
 from hierax.families import Family, ParamInfo, get_family, is_builtin
 from hierax.families.custom import check_family
@@ -58,6 +58,8 @@ class Resolved:
     lapse: LapsePlan | None
     dims: dict[str, list[str]] = field(default_factory=dict)
     coords: dict[str, list[Any]] = field(default_factory=dict)
+    prior_settings: str | None = "safe"
+    link_settings: str | None = None
 
 
 def _link_for(info: ParamInfo, bounds, family: Family, link_settings, explicit) -> Link:
@@ -110,7 +112,8 @@ def _collect_params(family: Family, include, global_formula, p_outlier) -> dict[
     return given
 
 
-def _term_priors(param: Param, design: Design, info: ParamInfo, link: Link, prior_settings):
+def _term_priors(param: Param, design: Design, defaults: dict[str, Prior]) -> dict:
+    """The user's term priors over the defaults."""
     user = dict(param.prior or {}) if isinstance(param.prior, dict) else {}
     if param.prior is not None and not isinstance(param.prior, dict):
         raise ValueError(
@@ -125,15 +128,7 @@ def _term_priors(param: Param, design: Design, info: ParamInfo, link: Link, prio
             UserWarning,
             stacklevel=5,
         )
-    has_intercept = any(t.is_intercept for t in design.common)
-    priors: dict[str, Prior | float] = {}
-    for i, term in enumerate(design.common):
-        cell_means = not has_intercept and i == 0 and term.labels is not None
-        kind = "intercept" if term.is_intercept or cell_means else "common"
-        priors[term.name] = user.get(term.name, term_default(kind, info, link, prior_settings))
-    for term in design.group:
-        priors[term.name] = user.get(term.name, term_default("group", info, link, prior_settings))
-    return priors
+    return {**defaults, **{k: v for k, v in user.items() if k in defaults}}
 
 
 def _centered(param: Param, term, noncentered: bool | str, info: ParamInfo, scores) -> bool:
@@ -147,7 +142,7 @@ def _centered(param: Param, term, noncentered: bool | str, info: ParamInfo, scor
     if scores is None or info.name not in scores:
         return False
     ratio = information_ratio(scores[info.name], term.index, term.values, term.n_groups, info.scale)
-    return ratio >= AUTO_CENTER_RATIO
+    return ratio >= required_ratio(term.n_groups)
 
 
 def _check_prior_support(name: str, prior: Prior, bounds) -> bool:
@@ -162,10 +157,12 @@ def _check_prior_support(name: str, prior: Prior, bounds) -> bool:
 
 
 def _plan(param: Param, info: ParamInfo, family: Family, data: pd.DataFrame, settings) -> tuple:
-    prior_settings, link_settings, noncentered, scores = settings
+    prior_settings, link_settings, noncentered, scores, parent = settings
     bounds = param.bounds or info.bounds
     if param.formula is None:
-        prior = param.prior if param.prior is not None else info.prior
+        prior = param.prior
+        if prior is None:
+            prior = free_prior(info, bounds, family.name, prior_settings)
         if not isinstance(prior, Prior):
             value = float(prior)
             if not bounds[0] <= value <= bounds[1]:
@@ -178,7 +175,17 @@ def _plan(param: Param, info: ParamInfo, family: Family, data: pd.DataFrame, set
         return plan, None, param
     link = _link_for(info, bounds, family, link_settings, param.link)
     design = make_design(param.name, param.rhs, data)
-    priors = _term_priors(param, design, info, link, prior_settings)
+    defaults = term_priors(
+        design,
+        info,
+        link,
+        prior_settings,
+        family=family.name,
+        bounds=bounds,
+        link_set=param.link is not None or link_settings is not None,
+        parent=param.name == parent,
+    )
+    priors = _term_priors(param, design, defaults)
     common = tuple(
         CommonPlan(f"{param.name}_{t.name}", t.columns, t.labels, priors[t.name])
         for t in design.common
@@ -314,7 +321,9 @@ def resolve(
             "p_outlier appears in include= but the model has no lapse (p_outlier=None)."
         )
     scores = trial_scores(family, obs) if noncentered == "auto" else None
-    settings = (prior_settings, link_settings, noncentered, scores)
+    # HSSM's "parent": the first parameter with a formula, whose terms bambi scales.
+    parent = next((i.name for i in infos if i.name in given and given[i.name].formula), None)
+    settings = (prior_settings, link_settings, noncentered, scores, parent)
     plans, designs, params = [], {}, {}
     for info in infos:
         # A parameter with a default value (the LBA's t and s) is fixed there unless included.
@@ -366,4 +375,6 @@ def resolve(
         lapse=lapse_plan,
         dims=dims,
         coords=coords,
+        prior_settings=prior_settings,
+        link_settings=link_settings,
     )

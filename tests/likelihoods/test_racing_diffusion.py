@@ -249,6 +249,45 @@ def test_outside_support_is_minus_inf_with_zero_gradient(dtype):
         assert (g == 0).all()
 
 
+def _gradient_points():
+    """(rt - t, response, A, b, drifts): winners and losers, early and late, narrow and wide."""
+    rng = np.random.default_rng(31)
+    rows = []
+    for tau in (0.03, 0.25, 0.8, 2.5, 9.0):
+        for frac in (2e-3, 0.08, 0.5, 0.97):
+            b = float(np.exp(rng.uniform(np.log(0.3), np.log(3.0))))
+            v = tuple(float(x) for x in np.exp(rng.uniform(np.log(0.3), np.log(4.0), 2)))
+            rows.append((tau, float(rng.integers(2)), frac * b, b, v))
+    return rows
+
+
+def test_gradient_matches_finite_differences():
+    # Central differences of the float64 value, step 1e-6 relative in each of rt, A, b,
+    # v0, v1, t: truncation error ~1e-12 relative, rounding ~1e-15 / 1e-6 = 1e-9.
+    rows = _gradient_points()
+    t = 0.15
+    base = np.array([[t + r[0], r[1], r[2], r[3], r[4][0], r[4][1], t] for r in rows])
+    _, grads = value_grad2(*base[:, [0, 1, 2, 3]].T, base[:, [4, 5]].T, base[:, 6])
+    params = [0, 2, 3, 4, 5, 6]  # the columns the gradient is taken in
+    shifted = []
+    steps = 1e-6 * np.abs(base[:, params])
+    for j, col in enumerate(params):
+        for sign in (1.0, -1.0):
+            x = base.copy()
+            x[:, col] += sign * steps[:, j]
+            shifted.append(x)
+    shifted = np.concatenate(shifted)
+    values = np.concatenate(
+        [
+            logpdf(*chunk[:, [0, 1, 2, 3]].T, chunk[:, [4, 5]].T, chunk[:, 6])
+            for chunk in np.array_split(shifted, -(-len(shifted) // _BATCH))
+        ]
+    ).reshape(len(params), 2, len(rows))
+    for j, g in enumerate(grads):
+        fd = (values[j, 0] - values[j, 1]) / (2.0 * steps[:, j])
+        np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-8, err_msg=f"parameter {j}")
+
+
 def test_needs_two_accumulators():
     with pytest.raises(ValueError, match="at least 2"):
         racing_diffusion_logpdf(0.5, 0, 0.5, 1.0, (1.0,), 0.1)

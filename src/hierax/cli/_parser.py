@@ -163,7 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument(
         "--model",
         default="ddm",
-        help="family name: ddm, ddm_sdv, full_ddm, normal, ... (default ddm)",
+        help="family name: ddm, full_ddm, lba3, racing_diffusion_3, poisson_race, "
+        "softmax_inv_temperature_2, normal, ... (default ddm)",
     )
     group.add_argument(
         "--global-formula",
@@ -226,7 +227,12 @@ def build_parser() -> argparse.ArgumentParser:
             "example:\n  hierax simulate --theta v=0.5 a=1.0 z=0.5 t=0.3 --size 1000 --out data.csv"
         ),
     )
-    sim.add_argument("--model", default="ddm", help="ddm, ddm_sdv or full_ddm (default ddm)")
+    sim.add_argument(
+        "--model",
+        default="ddm",
+        help="any model with a simulator: ddm, full_ddm, lba3, racing_diffusion_3, "
+        "poisson_race, softmax_inv_temperature_3, ... (default ddm)",
+    )
     sim.add_argument(
         "--theta",
         nargs="+",

@@ -72,9 +72,12 @@ cancels where the survival is small (a losing accumulator late in the trial,
   ``e^{2vd} Phi(-(d + v tau)/s) = phi(x) R(x + 2c)`` with ``x = (d - v tau)/s``
   and ``c = v s``. For ``y >= 4`` all derivatives come from the continued
   fraction ``R = 1/(y + u_1)``, ``u_k = k/(y + u_{k+1})``, as
-  ``R^(k) = (-1)^k u_1 ... u_k R`` (no cancellation); below, from
-  ``R = sqrt(2 pi) exp(y**2/2) Phi(-y)`` and the recurrence
-  ``R^(k+1) = y R^(k) + k R^(k-1)``. (Not ``erfcx``: see :func:`_mills_derivatives`.)
+  ``R^(k) = (-1)^k u_1 ... u_k R`` (no cancellation), evaluated as the equivalent
+  backward recurrence (Miller's algorithm) in ``w = 1/y**2``, whose top two terms
+  are fixed polynomials in ``w`` with positive coefficients: two divisions per
+  point instead of one per level. Below, from a Chebyshev series of ``R`` and the
+  recurrence ``R^(k+1) = y R^(k) + k R^(k-1)``. (Not ``erfcx``: see
+  :func:`_mills_derivatives`.)
 * Mean slopes ``M = (R(x) - R(x + h))/h`` (the mean of ``Q``, which is positive)
   are a midpoint Taylor series of positive terms when ``h`` is small against
   ``max(1, x)``, else the direct difference.
@@ -82,9 +85,11 @@ cancels where the survival is small (a losing accumulator late in the trial,
   ``S_W = phi(x) 2p M(|x|, 2p)`` for ``x < 0`` and
   ``S_W = erf(x/sqrt 2) + phi(x) 2c M(x, 2c)`` for ``x >= 0``: no cancellation.
 * Narrow start-point ranges, ``(A/s) max(1, |alpha|, |beta|) < 1.5``: the average
-  over ``d`` is an 8-point Gauss-Legendre rule applied in log space to ``g`` and
-  ``S_W``; ``A = 0`` is the plain Wald race exactly, and the result is continuous
-  as ``A -> 0``.
+  over ``d`` is an 8-point Gauss-Legendre rule applied to ``g`` and ``S_W`` relative
+  to the Gaussian factor ``phi(x_m)`` at the midpoint of the range (for ``S``: where
+  ``x_m < 0``, else relative to 1), which the factors at the nodes differ from by at
+  most ``exp(0.75)``; ``A = 0`` is the plain Wald race exactly, and the result is
+  continuous as ``A -> 0``.
 * Wide ranges: the closed forms above, rearranged for each sign pattern of
   ``alpha`` and ``beta`` into differences of positive terms whose ratio is at
   most ``exp(-0.75)`` (so that they lose at most about a bit), with the Gaussian
@@ -108,8 +113,20 @@ fixed ``d`` (``d log g/dd = 1/d - x/s``, ``d log g/dv = x s``,
 ``df/db = (g(b) - g(b - A))/A``, ``dS/dA = (S_W(b - A) - S)/A``, and, because
 ``g`` and ``S_W`` depend on ``(d, tau, v)`` only through ``d/s``, ``v s`` (and
 ``1/tau``), ``v dS/dv = -2 tau f + (b S_W(b) - (b - A) S_W(b - A))/A - S``. The
-gradients agree with automatic differentiation of the values to 1e-11 (float64)
-and are finite everywhere, exactly zero where the log density is ``-inf``.
+gradients agree with central differences of the values to 1e-6 relative (float64;
+the tests) and are finite everywhere, exactly zero where the log density is ``-inf``.
+
+Computation
+-----------
+XLA's CPU compiler fuses elementwise producers into each of their consumers and
+has no multi-output fusion, so every quantity used twice would be computed twice.
+The value and all partial derivatives of the log density are computed in one pass
+(:func:`~hierax.likelihoods._once.computed_once`, as in the DDM); inside it the
+polynomials of the Mills-ratio evaluations, the mean slopes and the values are
+materialised the same way before their several consumers read them. Sums over the
+quadrature nodes and the accumulators are unrolled into elementwise additions,
+which fuse with their operands (a CPU reduction of a fused operand is several
+times slower).
 
 References
 ----------
@@ -124,15 +141,17 @@ control. Psychological Review, 121, 66-95.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.scipy.special import erf, logsumexp, ndtr
+from jax.scipy.special import erf
 from jax.typing import ArrayLike
 
+from hierax.likelihoods._once import computed_once
 from hierax.likelihoods.ddm import _as_float_arrays
 
 __all__ = ["racing_diffusion_logpdf"]
@@ -144,7 +163,7 @@ _SQRT_HALF = math.sqrt(0.5)
 _N_QUAD = 8
 """Gauss-Legendre nodes of the start-point average on narrow ranges."""
 _QUAD_NODES, _QUAD_WEIGHTS = np.polynomial.legendre.leggauss(_N_QUAD)
-_LOG_HALF_WEIGHTS = np.log(0.5 * _QUAD_WEIGHTS)
+_HALF_WEIGHTS = 0.5 * _QUAD_WEIGHTS
 
 _WIDE = 1.5
 """Closed forms where ``(A / sqrt(tau)) * max(1, |alpha|, |beta|) >= _WIDE``.
@@ -163,10 +182,49 @@ formula is used, the cap only keeps it finite where it is not."""
 
 _CF_FROM = 4.0
 """Mills'-ratio derivatives from the continued fraction for ``y >= _CF_FROM``."""
-_CF_DEPTH = 24
-"""Depth of the continued fraction, started from its fixed point: relative error of
-``R``, ``R'``, ``R''`` below 1e-15 at ``y = 4``. The high orders (about 1e-5 at order
-15) only enter the slope series, whose terms fall by a factor 64 or more each."""
+_CF_DEPTH = 40
+"""Depth of the backward recurrence, started from 0: measured against 40-digit
+integrals at ``y = 4 .. 100``, relative error of ``R, R', R''`` below 2e-16, 2e-14 at
+order 5, 3e-9 at order 15 (which only enters the slope series, whose terms fall by a
+factor 64 or more each)."""
+
+_MILLS_CHEBYSHEV = (
+    0.567187623965592,
+    -0.45105502220699667,
+    0.16057284946436629,
+    -0.05239520306636461,
+    0.015909910721187276,
+    -0.004543535521544856,
+    0.0012298714899776565,
+    -0.00031744699622108976,
+    7.850473067380276e-05,
+    -1.867302938952089e-05,
+    4.285710924096716e-06,
+    -9.516922159896553e-07,
+    2.0494708577314013e-07,
+    -4.288733698753204e-08,
+    8.736136814787177e-09,
+    -1.7349372350327286e-09,
+    3.363708611210224e-10,
+    -6.37465547088068e-11,
+    1.1821676202974903e-11,
+    -2.147435146917942e-12,
+    3.8245034369643046e-13,
+    -6.683519880860847e-14,
+    1.1469432825115238e-14,
+    -1.9341501766800095e-15,
+    3.2072415457936764e-16,
+    -5.2326532777976094e-17,
+    8.399852760939611e-18,
+    -1.297790455872335e-18,
+)
+"""Chebyshev coefficients of ``R(y)`` on ``[0, _CF_FROM]`` (in ``y / 2 - 1``): the
+interpolant at 28 Chebyshev points of the 40-digit values of
+``sqrt(pi/2) exp(y**2/2) erfc(y/sqrt 2)`` (mpmath); relative error below 4e-16."""
+_MILLS_MONOMIAL = tuple(float(a) for a in np.polynomial.chebyshev.cheb2poly(_MILLS_CHEBYSHEV))
+"""The same polynomial in powers of ``y / 2 - 1``, for Estrin's scheme (coefficients of
+alternating sign, absolute sum ``R(0)``; measured against 40-digit values, relative
+error below 3e-16 on ``[0, 4]``)."""
 
 _SERIES_TERMS = 8
 """Terms of the midpoint series of a mean slope of ``R`` (odd orders up to 15)."""
@@ -195,17 +253,74 @@ def _phi(x: jax.Array) -> jax.Array:
     return jnp.exp(_log_phi(x))
 
 
+def _sum0(x: jax.Array) -> jax.Array:
+    """Sum over the (short) leading axis, unrolled.
+
+    As elementwise additions it fuses with its operands into one loop; XLA's CPU
+    reduction of a fused operand (a YNNPACK fusion in jax 0.10) is many times slower.
+    """
+    total = x[0]
+    for k in range(1, x.shape[0]):
+        total = total + x[k]
+    return total
+
+
 _SLOPE_SCALE = np.array([-1.0 / math.factorial(2 * j + 1) for j in range(_SERIES_TERMS)])
+
+
+def _polynomial(coefs: Sequence[float], x: jax.Array) -> jax.Array:
+    """``sum_k coefs[k] x**k`` by Estrin's scheme (a dependency chain of depth log2 n)."""
+    terms = [coefs[k] + coefs[k + 1] * x for k in range(0, len(coefs) - 1, 2)]
+    if len(coefs) % 2:
+        terms.append(jnp.full_like(x, coefs[-1]))
+    power = x
+    while len(terms) > 1:
+        power = power * power
+        pairs = [terms[k] + terms[k + 1] * power for k in range(0, len(terms) - 1, 2)]
+        terms = pairs + ([terms[-1]] if len(terms) % 2 else [])
+    return terms[0]
+
+
+def _miller_polynomials(depth: int) -> list[tuple[float, ...]]:
+    """Coefficients in ``w`` of ``K_0, ..., K_depth`` of the backward recurrence.
+
+    ``K_depth = 1``, ``K_{depth + 1} = 0`` and ``K_{k-1} = K_k + (k + 1) w K_{k+1}``:
+    polynomials with positive integer coefficients (exact in Python integers).
+    """
+    polys = {depth + 1: [0], depth: [1]}
+    for k in range(depth, 0, -1):
+        upper, lower = polys[k], [0] + [(k + 1) * a for a in polys[k + 1]]
+        n = max(len(upper), len(lower))
+        polys[k - 1] = [
+            (upper[i] if i < len(upper) else 0) + (lower[i] if i < len(lower) else 0)
+            for i in range(n)
+        ]
+    return [tuple(float(a) for a in polys[k]) for k in range(depth + 1)]
+
+
+_MILLER = _miller_polynomials(_CF_DEPTH)
+
+
+def _mills_chebyshev(y: jax.Array) -> jax.Array:
+    """Mills' ratio at ``0 <= y <= _CF_FROM`` from its Chebyshev series."""
+    return _polynomial(_MILLS_MONOMIAL, y * (2.0 / _CF_FROM) - 1.0)
 
 
 def _mills_derivatives(y: jax.Array, order: int) -> list[jax.Array]:
     """``[R, R', ..., R^(order)]`` of Mills' ratio at ``y >= 0``.
 
-    By the recurrence ``R^(k+1) = y R^(k) + k R^(k-1)`` from
-    ``R = sqrt(2 pi) exp(y**2/2) Phi(-y)`` below ``_CF_FROM`` (stable there), by the
-    continued fraction ``R^(k) = (-1)^k u_1 ... u_k R`` above. A list, unrolled: the
-    whole computation fuses into the consumers' loop (an array of derivatives, or a
-    ``scan``, costs several times the run time in memory traffic).
+    By the recurrence ``R^(k+1) = y R^(k) + k R^(k-1)`` from the Chebyshev series of
+    ``R`` below ``_CF_FROM`` (stable there). Above, by the continued fraction
+    ``R = 1/(y + u_1)``, ``u_k = k/(y + u_{k+1})`` (depth ``_CF_DEPTH``, started from
+    0), evaluated without a division per level as the equivalent backward recurrence
+    (Miller's algorithm) for ``K_k = y**(k+1) |R^(k)| / k!``, the positive minimal
+    solution of ``K_{k-1} = K_k + (k + 1) w K_{k+1}``, ``w = 1/y**2``, normalised by
+    ``K_0 + w K_1 = 1`` (that is ``R' = y R - 1``); then
+    ``R^(k) = (-1)^k k! K_k / y**(k+1)``. ``K_order`` and ``K_{order+1}`` are
+    evaluated as polynomials in ``w`` (:func:`_miller_polynomials`), the lower ones by
+    the recurrence. All terms are positive: no cancellation, no overflow, two
+    divisions per point. A list, unrolled: apart from the materialised polynomials the
+    computation fuses into the consumers' loops.
 
     Not ``erfcx``: ``jax.scipy.special.erfcx`` returns 0 on a window of its argument
     (about 9.19-9.42 in float32, 26.54-26.64 in float64; jax 0.10).
@@ -213,20 +328,27 @@ def _mills_derivatives(y: jax.Array, order: int) -> list[jax.Array]:
     use_cf = y >= _CF_FROM
     y_rec = jnp.minimum(y, _CF_FROM)
     y_cf = jnp.maximum(y, _CF_FROM)
-    # Deepest tail started at the fixed point u = (K + 1)/(y + u).
-    tail = 0.5 * (jnp.sqrt(y_cf * y_cf + 4.0 * (_CF_DEPTH + 1)) - y_cf)
-    tails = [None] * (order + 1)
-    for k in range(_CF_DEPTH, 0, -1):
-        tail = k / (y_cf + tail)
-        if k <= order:
-            tails[k] = tail
-    r_rec = _SQRT_2PI * jnp.exp(0.5 * y_rec * y_rec) * ndtr(-y_rec)
-    product = 1.0 / (y_cf + tail)
-    derivs = [jnp.where(use_cf, product, r_rec)]
+    w = 1.0 / (y_cf * y_cf)
+    ks = [None] * (order + 2)
+
+    def pieces(w: jax.Array, y_rec: jax.Array) -> tuple[jax.Array, ...]:
+        miller = (_polynomial(_MILLER[k], w) for k in (order, order + 1))
+        return *miller, _mills_chebyshev(y_rec)
+
+    # Materialised: XLA's CPU fusion would otherwise repeat the polynomials in the
+    # loop of every consumer of every derivative (it has no multi-output fusion).
+    ks[order], ks[order + 1], r_rec = computed_once(pieces, y.reshape(-1)[:1], w, y_rec)
+    for k in range(order, 0, -1):
+        ks[k - 1] = ks[k] + ((k + 1) * w) * ks[k + 1]
+    inv_y = y_cf * w
+    power = inv_y / (ks[0] + w * ks[1])  # 1 / (y (K_0 + K_1 / y**2))
+    derivs = [jnp.where(use_cf, ks[0] * power, r_rec)]
     previous, current = r_rec, y_rec * r_rec - 1.0
     for k in range(1, order + 1):
-        product = -product * tails[k]
-        derivs.append(jnp.where(use_cf, product, current))
+        power = power * inv_y
+        derivs.append(
+            jnp.where(use_cf, float((-1) ** k * math.factorial(k)) * ks[k] * power, current)
+        )
         previous, current = current, y_rec * current + k * previous
     return derivs
 
@@ -239,23 +361,22 @@ def _mean_slope(
     Returns ``(M, R(hi), Q(hi), [R, R', R''](extra))`` with ``M = (R(lo) - R(hi)) / h``,
     the mean of ``Q = -R'`` on the interval: for narrow intervals the midpoint series
     ``M = -sum_j R^(2j+1)(mid) (h/2)**(2j) / (2j+1)!`` (positive terms), else the
-    direct difference. All points are one evaluation (one copy of the code to
-    compile), stacked on axis 0: the series point (``mid`` or ``lo``), ``hi``, then
-    ``extra``.
+    direct difference. Two stacked evaluations (two copies of the code to compile):
+    all derivatives at the series point (``mid`` or ``lo``), and ``R, R', R''`` at
+    ``hi`` and ``extra``.
     """
     n = lo.shape[0]
     mid = lo + 0.5 * h
     series = h <= _SERIES_WIDTH * jnp.maximum(1.0, mid)
-    points = jnp.concatenate([jnp.where(series, mid, lo), lo + h, extra])
-    derivs = _mills_derivatives(points, 2 * _SERIES_TERMS - 1)
-    d = [x[:n] for x in derivs]
-    r_hi, r1_hi = derivs[0][n : 2 * n], derivs[1][n : 2 * n]
+    d = _mills_derivatives(jnp.where(series, mid, lo), 2 * _SERIES_TERMS - 1)
+    low = _mills_derivatives(jnp.concatenate([lo + h, extra]), 2)
+    r_hi, r1_hi = low[0][:n], low[1][:n]
     half_sq = jnp.where(series, 0.25 * h * h, 0.0)
     slope = d[2 * _SERIES_TERMS - 1] * float(_SLOPE_SCALE[-1])
     for j in range(_SERIES_TERMS - 2, -1, -1):
         slope = slope * half_sq + d[2 * j + 1] * float(_SLOPE_SCALE[j])
     direct = (d[0] - r_hi) / jnp.where(series, 1.0, h)
-    at_extra = [x[2 * n :] for x in derivs[:3]]
+    at_extra = [x[n:] for x in low]
     return jnp.where(series, slope, direct), r_hi, -r1_hi, at_extra
 
 
@@ -279,12 +400,6 @@ def _wald_sf_parts(
     x_pos = jnp.maximum(x, 0.0)
     above = erf(x_pos * _SQRT_HALF) + 2.0 * c * _phi(x_pos) * slope
     return x < 0.0, 2.0 * p * slope, above
-
-
-def _wald_log_sf(p: jax.Array, c: jax.Array, slope: jax.Array) -> jax.Array:
-    """Log survival of the Wald time (see :func:`_wald_sf_parts`)."""
-    below, scaled, above = _wald_sf_parts(p, c, slope)
-    return jnp.where(below, _log_phi(p - c) + jnp.log(scaled), jnp.log(above))
 
 
 # --------------------------------------------------------------------------
@@ -368,12 +483,8 @@ def _wide(
     return scale_f, rel_f, scale_s, rel_s, ratio
 
 
-def _accumulator_terms(tau, A, b, v, with_partials):
-    """``log f``, ``log S`` of one accumulator (valid parameters, ``tau > 0``).
-
-    With ``with_partials`` also their partial derivatives with respect to
-    ``(tau, A, b, v)``, each a tuple of four arrays.
-    """
+def _geometry(tau: jax.Array, A: jax.Array, b: jax.Array, v: jax.Array) -> dict[str, jax.Array]:
+    """Scaled distances and drift of one accumulator, and the narrow / wide switch."""
     s = jnp.sqrt(tau)
     c = v * s
     delta = A / s
@@ -384,49 +495,117 @@ def _accumulator_terms(tau, A, b, v, with_partials):
     wide = delta * jnp.maximum(1.0, jnp.maximum(jnp.abs(alpha), jnp.abs(beta))) >= _WIDE
     one = jnp.ones_like(c)
     A_w = jnp.where(wide, A, one)
-    log_A = jnp.log(A_w)
-    log_delta = jnp.log(jnp.where(wide, delta, one))
-    log_tau = jnp.log(tau)
-
-    # Distances / s: the quadrature nodes, then the two ends of the range; one
-    # stacked evaluation of the Mills-ratio quantities for all of them.
     expand = (slice(None),) + (None,) * tau.ndim
     nodes = jnp.asarray(_QUAD_NODES, tau.dtype)[expand]
-    log_w = jnp.asarray(_LOG_HALF_WEIGHTS, tau.dtype)[expand]
+    # Distances / s: the quadrature nodes, then the two ends of the range.
     p_all = jnp.concatenate([(b - 0.5 * A * (1.0 + nodes)) / s, p_a[None], p_b[None]])
-    y_all = jnp.abs(p_all - c)
-    # ... and R, Q = -R', E = R'' at |x| of the two ends.
-    slope, r_hi, q_hi, (r_lo, r1_lo, e_lo) = _mean_slope(
-        y_all, 2.0 * jnp.minimum(p_all, c), y_all[-2:]
+    return dict(
+        s=s,
+        c=c,
+        delta=delta,
+        p_a=p_a,
+        p_b=p_b,
+        alpha=alpha,
+        beta=beta,
+        wide=wide,
+        A_w=A_w,
+        log_A=jnp.log(A_w),
+        log_delta=jnp.log(jnp.where(wide, delta, one)),
+        log_tau=jnp.log(tau),
+        nodes=nodes,
+        weights=jnp.asarray(_HALF_WEIGHTS, tau.dtype)[expand],
+        p_all=p_all,
+        y_all=jnp.abs(p_all - c),
     )
-    q_lo = -r1_lo
+
+
+def _accumulator_values(
+    tau: jax.Array, A: jax.Array, b: jax.Array, v: jax.Array
+) -> dict[str, jax.Array]:
+    """``log f``, ``log S`` of one accumulator, and what their partials need."""
+    g = _geometry(tau, A, b, v)
+    c, p_all, y_all, alpha, beta = g["c"], g["p_all"], g["y_all"], g["alpha"], g["beta"]
+    weights, log_tau, wide = g["weights"], g["log_tau"], g["wide"]
+    # One evaluation of the Mills-ratio quantities at all distances, and R, Q = -R',
+    # E = R'' at |x| of the two ends.
+    slope, r_hi, q_hi, (r_lo, r1_lo, e_lo) = computed_once(
+        _mean_slope, y_all.reshape(-1)[:1], y_all, 2.0 * jnp.minimum(p_all, c), y_all[-2:]
+    )
     below, sf_scaled, sf_above = _wald_sf_parts(p_all, c, slope)
-    # log S_W = [log phi(x) where x < 0] + log_sf_rel
-    sf_rel = jnp.where(below, sf_scaled, sf_above)
-    log_sf_rel = jnp.log(sf_rel)
-    end_a = (slope[-2], r_lo[0], q_lo[0], e_lo[0])
-    end_b = (slope[-1], r_lo[1], q_lo[1], e_lo[1])
+    # log S_W at the two ends = [log phi(x) where x < 0] + log_sw_rel
+    log_sw_rel = jnp.log(jnp.where(below[-2:], sf_scaled[-2:], sf_above[-2:]))
+    end_a = (slope[-2], r_lo[0], -r1_lo[0], e_lo[0])
+    end_b = (slope[-1], r_lo[1], -r1_lo[1], e_lo[1])
 
     # Wide ranges: closed forms.
-    scale_f, rel_f, scale_s, rel_s, ratio = _wide(c, delta, p_a, p_b, end_a, end_b)
-    rel_f = rel_f - log_A - 0.5 * log_tau  # log f = scale_f + rel_f
-    rel_s = rel_s - log_delta  # log S = scale_s + rel_s
-    log_f_wide = scale_f + rel_f
-    log_s_wide = scale_s + rel_s
+    scale_f, rel_f, scale_s, rel_s, ratio = _wide(c, g["delta"], g["p_a"], g["p_b"], end_a, end_b)
+    rel_f = rel_f - g["log_A"] - 0.5 * log_tau  # log f = scale_f + rel_f
+    rel_s = rel_s - g["log_delta"]  # log S = scale_s + rel_s
 
-    # Narrow ranges: Gauss-Legendre over the distance.
+    # Narrow ranges: Gauss-Legendre over the distance, relative to the Gaussian
+    # factor at the midpoint x_m (the node factors e_k = phi(x_k) / phi(x_m) are
+    # within exp(+-0.75) of 1 there), or to 1 for the survival where x_m >= 0.
     p = p_all[:_N_QUAD]
     x = p - c
-    log_phi_x = _log_phi(x)
-    log_g = jnp.log(p) - log_tau + log_phi_x
-    log_sf = jnp.where(below[:_N_QUAD], log_phi_x, 0.0) + log_sf_rel[:_N_QUAD]
-    log_f_narrow = logsumexp(log_w + log_g, axis=0)
-    log_s_narrow = logsumexp(log_w + log_sf, axis=0)
+    below_n = below[:_N_QUAD]
+    x_m = 0.5 * (alpha + beta)
+    log_phi_m = _log_phi(x_m)
+    log_scale_s = jnp.where(x_m < 0.0, log_phi_m, 0.0)
+    we = weights * jnp.exp(-0.5 * (x - x_m) * (x + x_m))
+    wpe = we * p
+    sum_f = _sum0(wpe)
+    w_phi = we * jnp.exp(log_phi_m - log_scale_s)  # w_k phi(x_k) / scale
+    sf_node = jnp.where(
+        below_n, w_phi * sf_scaled[:_N_QUAD], weights * sf_above[:_N_QUAD] * jnp.exp(-log_scale_s)
+    )
+    sum_s = _sum0(sf_node)
 
-    log_f = jnp.where(wide, log_f_wide, log_f_narrow)
-    log_s = jnp.minimum(jnp.where(wide, log_s_wide, log_s_narrow), 0.0)
+    log_f = jnp.where(wide, scale_f + rel_f, log_phi_m - log_tau + jnp.log(sum_f))
+    log_s = jnp.minimum(jnp.where(wide, scale_s + rel_s, log_scale_s + jnp.log(sum_s)), 0.0)
+    return dict(
+        log_f=log_f,
+        log_s=log_s,
+        r_hi=r_hi[:_N_QUAD],
+        q_hi=q_hi[:_N_QUAD],
+        r_lo=r_lo,
+        below_a=below[-2],
+        log_sw_rel=log_sw_rel,
+        scale_f=scale_f,
+        rel_f=rel_f,
+        scale_s=scale_s,
+        rel_s=rel_s,
+        ratio=ratio,
+        we=we,
+        wpe=wpe,
+        w_phi=w_phi,
+        sum_f=sum_f,
+        sum_s=sum_s,
+    )
+
+
+def _accumulator_terms(
+    tau: jax.Array, A: jax.Array, b: jax.Array, v: jax.Array, with_partials: bool
+) -> tuple:
+    """``log f``, ``log S`` of one accumulator (valid parameters, ``tau > 0``).
+
+    With ``with_partials`` also their partial derivatives with respect to
+    ``(tau, A, b, v)``, each a tuple of four arrays; the values and what the
+    partials share with them are then materialised first (:func:`computed_once`).
+    """
     if not with_partials:
-        return log_f, log_s
+        values = _accumulator_values(tau, A, b, v)
+        return values["log_f"], values["log_s"]
+    values = computed_once(_accumulator_values, tau.reshape(-1)[:1], tau, A, b, v)
+    g = _geometry(tau, A, b, v)
+    s, c, p_a, p_b, alpha, beta = (g[k] for k in ("s", "c", "p_a", "p_b", "alpha", "beta"))
+    wide, A_w, log_A, log_tau, nodes = (g[k] for k in ("wide", "A_w", "log_A", "log_tau", "nodes"))
+    log_f, log_s, r_hi, q_hi, r_lo = (values[k] for k in ("log_f", "log_s", "r_hi", "q_hi", "r_lo"))
+    scale_f, rel_f, scale_s, rel_s, ratio = (
+        values[k] for k in ("scale_f", "rel_f", "scale_s", "rel_s", "ratio")
+    )
+    we, wpe, w_phi, sum_f, sum_s = (values[k] for k in ("we", "wpe", "w_phi", "sum_f", "sum_s"))
+    p = g["p_all"][:_N_QUAD]
+    x = p - c
 
     # ---- Partial derivatives, narrow: means over the nodes (d_k = b - A a_k,
     # a_k = (1 + u_k) / 2), weighted by each node's share of f or S, of the
@@ -435,27 +614,28 @@ def _accumulator_terms(tau, A, b, v, with_partials):
     #   d log g / dtau = (x**2 / 2 - 3/2) / tau + v x / s,
     #   dS_W / dd = (2/s) phi(x) (Q + p R)(p + c),  dS_W / dv = -2 d phi(x) R(p + c),
     #   dS_W / dtau = -g = -(p / tau) phi(x);
-    # divided by S_W = phi(x) 2p M (x < 0) without forming phi(x).
+    # phi(x_k) relative to the scale of S (w_phi), so no tiny factor is formed.
+    # The shares are w_k p_k e_k / sum_f and w_k S_W(x_k) / sum_s; with
+    # p_k = d_k / s, the f-share of 1/d_k is w_k e_k / (s sum_f).
     a_k = 0.5 * (1.0 + nodes)
-    share_f = jax.nn.softmax(log_w + log_g, axis=0)
-    share_s = jax.nn.softmax(log_w + log_sf, axis=0)
-    dg_dd = 1.0 / (p * s) - x / s
+    inv_f = 1.0 / sum_f
+    inv_s = 1.0 / s
+    inv_tau = inv_s * inv_s
+    dg_dd = we * (1.0 - p * x) * inv_s
     n_f = (
-        jnp.sum(share_f * ((0.5 * x * x - 1.5) / tau + v * x / s), axis=0),
-        -jnp.sum(share_f * a_k * dg_dd, axis=0),
-        jnp.sum(share_f * dg_dd, axis=0),
-        jnp.sum(share_f * x * s, axis=0),
+        _sum0(wpe * ((0.5 * x * x - 1.5) * inv_tau + v * x * inv_s)) * inv_f,
+        -_sum0(a_k * dg_dd) * inv_f,
+        _sum0(dg_dd) * inv_f,
+        _sum0(wpe * x) * (s * inv_f),
     )
-    q_n, r_n = q_hi[:_N_QUAD], r_hi[:_N_QUAD]
-    below_n = below[:_N_QUAD]
-    # 1 / S_W with the factor phi(x) taken out where x < 0.
-    inv_sf = jnp.where(below_n, 1.0, jnp.exp(log_phi_x)) / sf_rel[:_N_QUAD]
-    dsf_dd = 2.0 / s * (q_n + p * r_n) * inv_sf
+    q_n, r_n = q_hi, r_hi
+    inv_sum_s = 1.0 / sum_s
+    dsf_dd = w_phi * (q_n + p * r_n) * (2.0 * inv_s)
     n_s = (
-        -jnp.sum(share_s * p / tau * inv_sf, axis=0),
-        -jnp.sum(share_s * a_k * dsf_dd, axis=0),
-        jnp.sum(share_s * dsf_dd, axis=0),
-        -jnp.sum(share_s * 2.0 * p * s * r_n * inv_sf, axis=0),
+        -_sum0(w_phi * p) * (inv_tau * inv_sum_s),
+        -_sum0(a_k * dsf_dd) * inv_sum_s,
+        _sum0(dsf_dd) * inv_sum_s,
+        -_sum0(w_phi * p * r_n) * (2.0 * s * inv_sum_s),
     )
 
     # ---- Partial derivatives, wide: from the values at the two ends,
@@ -486,8 +666,9 @@ def _accumulator_terms(tau, A, b, v, with_partials):
     )
     # log S_W - scale_s at the ends: scale_s is log phi(beta) where beta <= 0, else 0.
     log_phi_a = jnp.where(left, jnp.log(ratio), jnp.where(centre, _log_phi(alpha), 0.0))
-    log_sw_a = jnp.where(below[-2], log_phi_a, 0.0) + log_sf_rel[-2]
-    log_sw_b = log_sf_rel[-1]
+    log_sw_rel = values["log_sw_rel"]
+    log_sw_a = jnp.where(values["below_a"], log_phi_a, 0.0) + log_sw_rel[0]
+    log_sw_b = log_sw_rel[1]
     # S_W / S - 1 at the ends, accurate also where both are close to 1.
     excess_a = jnp.expm1(log_sw_a - rel_s)
     excess_b = jnp.expm1(log_sw_b - rel_s)
@@ -503,26 +684,77 @@ def _accumulator_terms(tau, A, b, v, with_partials):
     return log_f, log_s, partials_f, partials_s
 
 
+def _sanitised(
+    rt: jax.Array, response: jax.Array, A: jax.Array, b: jax.Array, v: jax.Array, t: jax.Array
+) -> tuple[jax.Array, ...]:
+    """``(valid, winner, tau, A, b, v)``, invalid trials moved to a harmless point.
+
+    ``v`` is stacked on axis 0 (one row per accumulator), as are ``winner`` and the
+    returned ``v``; ``tau, A, b`` get a leading axis of length 1.
+    """
+    n = v.shape[0]
+    tau = rt - t
+    codes = jnp.arange(n, dtype=rt.dtype).reshape((n,) + (1,) * rt.ndim)
+    winner = response[None] == codes
+    valid = (
+        (tau > 0)
+        & jnp.isfinite(tau)
+        & (A >= 0)
+        & (b > A)
+        & (t >= 0)
+        & jnp.isfinite(b)
+        & functools.reduce(jnp.logical_and, [(x > 0) & jnp.isfinite(x) for x in v])
+        & functools.reduce(jnp.logical_or, list(winner))
+    )
+    # Double where: invalid trials are evaluated at a harmless point, then replaced.
+    tau_s = jnp.where(valid, tau, _SAFE_TAU)[None]
+    A_s = jnp.where(valid, A, _SAFE_A)[None]
+    b_s = jnp.where(valid, b, _SAFE_B)[None]
+    v_s = jnp.where(valid[None], v, _SAFE_V)
+    return valid, winner, tau_s, A_s, b_s, v_s
+
+
 @jax.custom_jvp
-def _accumulator(
-    tau: jax.Array, A: jax.Array, b: jax.Array, v: jax.Array
-) -> tuple[jax.Array, jax.Array]:
-    """``log f`` and ``log S`` of one accumulator (valid parameters, ``tau > 0``).
+def _kernel(
+    rt: jax.Array, response: jax.Array, A: jax.Array, b: jax.Array, v: jax.Array, t: jax.Array
+) -> jax.Array:
+    """Log density of broadcast arrays, ``v`` stacked on axis 0.
 
     Differentiated with the partial derivatives of :func:`_accumulator_terms`
     (closed forms and quadratures of the same kind as the values) rather than
-    through the computation: the same gradients to rounding, less than half the
-    compiled code, and no derivative of a ``where`` branch that is not taken.
+    through the computation, all computed in one pass (:func:`computed_once`).
     """
-    return _accumulator_terms(tau, A, b, v, with_partials=False)
+    valid, winner, tau, A, b, v = _sanitised(rt, response, A, b, v, t)
+    log_f, log_s = _accumulator_terms(tau, A, b, v, with_partials=False)
+    log_p = _sum0(jnp.where(winner, log_f, log_s))
+    return jnp.where(valid, log_p, -jnp.inf)
 
 
-@_accumulator.defjvp
-def _accumulator_jvp(primals, tangents):
-    log_f, log_s, partials_f, partials_s = _accumulator_terms(*primals, with_partials=True)
-    d_f = sum(pf * dx for pf, dx in zip(partials_f, tangents, strict=True))
-    d_s = sum(ps * dx for ps, dx in zip(partials_s, tangents, strict=True))
-    return (log_f, log_s), (d_f, d_s)
+def _value_and_partials(
+    rt: jax.Array, response: jax.Array, A: jax.Array, b: jax.Array, v: jax.Array, t: jax.Array
+) -> tuple[jax.Array, ...]:
+    """Log density and its partial derivatives in ``tau, A, b, v`` (zero if invalid)."""
+    valid, winner, tau, A, b, v = _sanitised(rt, response, A, b, v, t)
+    log_f, log_s, partials_f, partials_s = _accumulator_terms(tau, A, b, v, with_partials=True)
+    value = jnp.where(valid, _sum0(jnp.where(winner, log_f, log_s)), -jnp.inf)
+    p_tau, p_A, p_b, p_v = (
+        jnp.where(valid[None], jnp.where(winner, pf, ps), 0.0)
+        for pf, ps in zip(partials_f, partials_s, strict=True)
+    )
+    return value, _sum0(p_tau), _sum0(p_A), _sum0(p_b), p_v
+
+
+@_kernel.defjvp
+def _kernel_jvp(
+    primals: tuple[jax.Array, ...], tangents: tuple[jax.Array, ...]
+) -> tuple[jax.Array, jax.Array]:
+    # The guard behind a barrier: response times closed over as constants would let
+    # XLA fold the predicate and the ``cond`` with it.
+    guard = jax.lax.optimization_barrier(primals[0])
+    value, p_tau, p_A, p_b, p_v = computed_once(_value_and_partials, guard, *primals)
+    d_rt, _, d_A, d_b, d_v, d_t = tangents
+    tangent = p_tau * (d_rt - d_t) + p_A * d_A + p_b * d_b + _sum0(p_v * d_v)
+    return value, tangent
 
 
 def racing_diffusion_logpdf(
@@ -605,25 +837,4 @@ def racing_diffusion_logpdf(
     shape = jnp.broadcast_shapes(*(jnp.shape(x) for x in (rt, response, A, b, t, *v)))
     rt, response, A, b, t = (jnp.broadcast_to(x, shape) for x in (rt, response, A, b, t))
     v = jnp.stack([jnp.broadcast_to(x, shape) for x in v])
-    tau = rt - t
-
-    codes = jnp.arange(n, dtype=rt.dtype).reshape((n,) + (1,) * len(shape))
-    winner = response[None] == codes
-    valid = (
-        (tau > 0)
-        & jnp.isfinite(tau)
-        & (A >= 0)
-        & (b > A)
-        & (t >= 0)
-        & jnp.isfinite(b)
-        & jnp.all((v > 0) & jnp.isfinite(v), axis=0)
-        & jnp.any(winner, axis=0)
-    )
-    # Double where: invalid trials are evaluated at a harmless point, then replaced.
-    tau_s = jnp.where(valid, tau, _SAFE_TAU)
-    A_s = jnp.where(valid, A, _SAFE_A)
-    b_s = jnp.where(valid, b, _SAFE_B)
-    v_s = jnp.where(valid[None], v, _SAFE_V)
-    log_f, log_s = _accumulator(tau_s[None], A_s[None], b_s[None], v_s)
-    log_p = jnp.sum(jnp.where(winner, log_f, log_s), axis=0)
-    return jnp.where(valid, log_p, -jnp.inf)
+    return _kernel(rt, response, A, b, v, t)
