@@ -29,12 +29,16 @@ from hierax.spec import Link, Param, Prior
 
 __version__ = "0.1.0"
 
+#: HSSM's name for :class:`Model`: ``hssm.HSSM(data, model="ddm", ...)`` runs as is.
+HSSM = Model
+
 # One CPU device per chain, so that chains run in parallel (hierax.inference.devices).
 configure_cpu_devices()
 
 __all__ = [
     "__version__",
     "Family",
+    "HSSM",
     "Link",
     "Model",
     "Param",

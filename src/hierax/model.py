@@ -361,8 +361,10 @@ class Model:
         initvals: dict[str, Any] | None = None,
         floatX: str | None = None,
         log_likelihood: bool | str = True,
+        niter: int | None = None,
     ) -> az.InferenceData:
-        """Approximate the posterior by variational inference (SVI); kept at ``model.traces``.
+        """Approximate the posterior by variational inference (SVI); kept at ``model.traces``
+        and ``model.vi_idata``.
 
         Parameters
         ----------
@@ -371,7 +373,7 @@ class Model:
             ``"fullrank_advi"`` (normal with full covariance,
             ``AutoMultivariateNormal``), in the unconstrained space.
         steps
-            Optimisation steps (ClippedAdam).
+            Optimisation steps (ClippedAdam); ``niter`` is HSSM's name for it.
         draws
             Draws from the fitted approximation (one chain).
         seed
@@ -389,6 +391,8 @@ class Model:
             (the negative ELBO at each step, dim ``step``); its attributes
             name the method, steps and learning rate.
         """
+        if niter is not None:
+            steps = niter
         samples, fit = run_vi(
             self.model_fn,
             self.resolved,
@@ -417,7 +421,7 @@ class Model:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # "vi" is not an ArviZ group name
             idata.add_groups({"vi": loss})
-        self.traces = idata
+        self.traces = self._vi_idata = idata
         return idata
 
     def find_map(
@@ -597,3 +601,114 @@ class Model:
                 and idata.posterior[v].ndim == 2
             ]
         return az.summary(idata, **kwargs)
+
+    # -- HSSM's names and forms for the same things ---------------------------------
+
+    def find_MAP(self, **kwargs: Any) -> dict[str, np.ndarray]:  # noqa: N802 (HSSM's name)
+        """HSSM's name for :meth:`find_map`; the estimates are also kept at ``model.map``."""
+        self._map = self.find_map(**kwargs)
+        return self._map
+
+    @property
+    def map(self) -> dict[str, np.ndarray]:
+        """The estimates of the last :meth:`find_MAP` / :meth:`find_map` call (HSSM's name)."""
+        if getattr(self, "_map", None) is None:
+            raise ValueError("No MAP estimates yet; call model.find_MAP() first.")
+        return self._map
+
+    @property
+    def vi_idata(self) -> az.InferenceData:
+        """The draws of the last :meth:`vi` fit (HSSM's name)."""
+        if getattr(self, "_vi_idata", None) is None:
+            raise ValueError("No variational fit yet; call model.vi() first.")
+        return self._vi_idata
+
+    @property
+    def initvals(self) -> dict[str, Any]:
+        """The initial values NUTS starts from (site name to value), as HSSM's
+        ``model.initvals``: edit and pass them back with ``sample(initvals=...)``."""
+        from hierax.inference.initial import initial_values
+        from hierax.parameterisation import parameterisation
+
+        return parameterisation(self.resolved).latent_values(initial_values(self.resolved))
+
+    def restore_traces(self, traces: az.InferenceData | str | os.PathLike) -> None:
+        """Attach saved draws (an InferenceData or a netCDF file written by ArviZ) as
+        ``model.traces``, as HSSM's ``restore_traces``.
+
+        Raises
+        ------
+        ValueError
+            When the draws lack a latent site of this model.
+        """
+        if isinstance(traces, (str, os.PathLike)):
+            traces = az.from_netcdf(traces)
+        if getattr(traces, "posterior", None) is None:
+            raise ValueError("The traces have no posterior group.")
+        from hierax.inference.sites import model_sites
+
+        missing = [
+            name
+            for name in model_sites(self.model_fn, self.resolved.arrays).latent
+            if name not in traces.posterior
+        ]
+        if missing:
+            raise ValueError(
+                f"The traces lack the site(s) {', '.join(missing)} of this model; were they "
+                "sampled from another model?"
+            )
+        self.traces = traces
+
+    def sample_do(
+        self, params: Mapping[str, Any], draws: int = 100, seed: int | None = None
+    ) -> az.InferenceData:
+        """Prior predictive draws with some sites set to fixed values (the do-operator),
+        as HSSM's ``sample_do``: ``model.sample_do({"v_Intercept": 1.5})``.
+
+        Parameters
+        ----------
+        params
+            Site name (``v_Intercept``, ``a``, ``v_1|participant_id_sigma`` ...) to its
+            value; the ``prior`` group holds it in every draw.
+        draws, seed
+            Number of draws and the random seed.
+        """
+        from numpyro import handlers
+
+        from hierax.inference.sites import model_sites
+
+        sites = model_sites(self.model_fn, self.resolved.arrays).latent
+        unknown = [name for name in params if name not in sites]
+        if unknown:
+            raise ValueError(
+                f"sample_do: the model has no sampled site {unknown[0]!r}. "
+                f"Its sites are: {', '.join(sites)}."
+            )
+        values = {k: np.asarray(v, dtype=float) for k, v in params.items()}
+        intervened = handlers.substitute(self.model_fn, data=values)
+        return prior_predictive(intervened, self.resolved, draws=draws, seed=seed)
+
+    def graph(self, *, filename: str | os.PathLike | None = None):
+        """A picture of the model's sites and their dependencies (NumPyro's
+        ``render_model``), as HSSM's ``model.graph()``; needs the ``graphviz``
+        package (``pip install graphviz``) and, to write ``filename``, Graphviz's
+        ``dot`` program.
+
+        Returns
+        -------
+        graphviz.Digraph
+        """
+        try:
+            import graphviz  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "model.graph() draws with Graphviz: pip install graphviz (and install "
+                "Graphviz's dot program to write files); print(model) describes the model "
+                "in text."
+            ) from None
+        import jax
+        from numpyro.infer.inspect import render_model
+
+        arrays = {k: jax.numpy.asarray(v) for k, v in self.resolved.arrays.items()}
+        name = None if filename is None else str(filename)
+        return render_model(self.model_fn, model_args=(arrays,), filename=name)

@@ -13,6 +13,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from functools import partial
 
 import jax
@@ -33,9 +34,27 @@ def _draw(family: Family, key: jax.Array, shape: tuple[int, ...], params: dict) 
     return family.draw(key, shape, None, params)
 
 
+def _theta_by_name(family: Family, theta: Any) -> Mapping[str, ArrayLike]:
+    """HSSM's forms of ``theta``: a mapping, a DataFrame (one column per parameter), or
+    values in the model's parameter order (a list, a 1-d array, or an ``(n, k)`` array
+    of per-trial rows); trailing parameters with a default may be left out."""
+    if isinstance(theta, pd.DataFrame):
+        return {str(k): theta[k].to_numpy() for k in theta.columns}
+    if isinstance(theta, Mapping):
+        return theta
+    values = np.asarray(theta, dtype=float)
+    names = family.param_names
+    if values.ndim not in (1, 2) or not 0 < values.shape[-1] <= len(names):
+        raise ValueError(
+            f"theta in list form gives one value per parameter of {family.name!r} in its "
+            f"order ({', '.join(names)}); got shape {values.shape}. Or pass a dict."
+        )
+    return {name: values[..., i] for i, name in enumerate(names[: values.shape[-1]])}
+
+
 def simulate_data(
     model: str | Family,
-    theta: Mapping[str, ArrayLike],
+    theta: Mapping[str, ArrayLike] | pd.DataFrame | ArrayLike,
     size: int | None = None,
     seed: int | None = 0,
 ) -> pd.DataFrame:
@@ -50,6 +69,9 @@ def simulate_data(
         One value per parameter of the model, each a scalar or a 1-d array of
         per-trial values; all arrays must have the same length ``n``.
         Parameters with a default (the LBA's ``t`` and ``s``) may be left out.
+        HSSM's forms work too: a DataFrame with one column per parameter, or the
+        values in the model's parameter order (``[0.5, 1.0, 0.5, 0.3]`` for the
+        DDM's v, a, z, t; an ``(n, k)`` array for per-trial rows).
     size
         Number of draws. With scalar parameters: the number of trials
         (``None`` means 1). With arrays of length ``n``: the number of draws
@@ -91,7 +113,7 @@ def simulate_data(
             f"simulate_data cannot simulate {family.name!r}: its draws depend on observed "
             f"columns ({', '.join(family.response[1:])}). Use model.sample_prior_predictive()."
         )
-    columns, n_rows = parameter_values(family, theta)
+    columns, n_rows = parameter_values(family, _theta_by_name(family, theta))
     check_rules(family, columns, inclusive=True)
     if size is not None and (
         isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1

@@ -68,8 +68,16 @@ def test_nested_and_several_grouping_factors():
 def test_errors_name_the_column():
     with pytest.raises(ValueError, match="column 'y'.*not in the data"):
         make_design("v", "1 + y", DATA)
-    with pytest.raises(ValueError, match="'cond'.*numeric covariate.*C\\(cond\\)"):
-        make_design("v", "1 + cond", DATA)
+    dates = DATA.assign(when=pd.Timestamp("2026-01-01"))
+    with pytest.raises(ValueError, match="'when'.*neither as numbers nor as categories"):
+        make_design("v", "1 + when", dates)
+
+
+def test_string_columns_are_categorical_without_c():
+    """As in bambi: ``v ~ 1 + cond`` for a string column is ``v ~ 1 + C(cond)``."""
+    plain, explicit = make_design("v", "1 + cond", DATA), make_design("v", "1 + C(cond)", DATA)
+    np.testing.assert_array_equal(plain.X, explicit.X)
+    assert plain.common[1].labels == explicit.common[1].labels
     with_nan = DATA.assign(x=[0.5, np.nan, 2.0, 0.0, 1.5, -0.5])
     with pytest.raises(ValueError, match="'x'.*missing values"):
         make_design("v", "1 + x", with_nan)

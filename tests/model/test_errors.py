@@ -67,9 +67,10 @@ def test_prior_key_matching_no_term_warns_with_terms(data):
         )
 
 
-def test_string_column_as_numeric(data):
-    with pytest.raises(ValueError, match="'stim'.*numeric covariate.*C\\(stim\\)"):
-        hx.Model(data, include=[{"name": "v", "formula": "v ~ 1 + stim"}])
+def test_column_without_a_reading_in_a_formula(data):
+    dated = data.assign(when=pd.Timestamp("2026-01-01"))
+    with pytest.raises(ValueError, match="'when'.*neither as numbers nor as categories"):
+        hx.Model(dated, include=[{"name": "v", "formula": "v ~ 1 + when"}])
 
 
 def test_single_level_group_warns(data):

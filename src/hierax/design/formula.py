@@ -142,12 +142,19 @@ def _check_columns(param: str, rhs: str, data: pd.DataFrame) -> None:
                 "drop or fill those rows first."
             )
     for column in sorted(numeric):
+        # As in bambi, a string or categorical column is a factor without C(); other
+        # non-numeric columns (dates, durations, objects) have no reading in a formula.
         series = data[column]
-        if not (pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series)):
+        if not (
+            pd.api.types.is_numeric_dtype(series)
+            or pd.api.types.is_bool_dtype(series)
+            or pd.api.types.is_string_dtype(series)
+            or isinstance(series.dtype, pd.CategoricalDtype)
+        ):
             raise ValueError(
-                f"Column {column!r} holds {series.dtype} values but is used as a numeric "
-                f"covariate in '{param} ~ {rhs}'. Write C({column}) to treat it as categorical, "
-                f"or convert it with pd.to_numeric."
+                f"Column {column!r} holds {series.dtype} values, which '{param} ~ {rhs}' can "
+                f"read neither as numbers nor as categories. Convert it with pd.to_numeric, "
+                "or to strings to treat it as categorical."
             )
 
 
