@@ -13,8 +13,8 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 from functools import partial
+from typing import Any
 
 import jax
 import jax.numpy as jnp
