@@ -112,7 +112,13 @@ class Model:
         A formula such as ``"y ~ 1 + (1|participant_id)"`` applied to every
         parameter not given in ``include`` (its left-hand name is ignored).
     prior_settings
-        ``"safe"`` (default) or ``None``; see :mod:`hierax.defaults`.
+        The table of default priors for what you leave out (see
+        :mod:`hierax.defaults`, where the three stand side by side):
+        ``"safe"`` (default, as in HSSM): HSSM's safe priors, e.g.
+        ``a_Intercept ~ Gamma(mu=1.5, sigma=0.75)`` and group terms
+        ``Normal(0, Weibull(1.5, 0.3))``; ``None``: bambi's defaults as HSSM
+        sets them; ``"scaled"``: hierax's priors, scaled to each parameter's
+        typical spread between participants. ``print(model)`` says which.
     link_settings
         ``None`` (identity links) or ``"log_logit"`` (log for positive
         parameters, generalised logit for bounded ones).
@@ -479,6 +485,7 @@ class Model:
         *,
         floatX: str | None = None,
         dtype: str = "float64",
+        kind: str = "response",
     ) -> az.InferenceData:
         """Simulate data from posterior draws; adds ``posterior_predictive`` to ``idata``.
 
@@ -495,6 +502,11 @@ class Model:
             Precision of the simulation.
         dtype
             Storage dtype of the simulations (``"float32"`` halves memory).
+        kind
+            HSSM's choice: ``"response"`` simulates data; ``"response_params"``
+            instead adds each trial's parameters (``v``, ``a``, ... dims
+            ``(chain, draw, __obs__)``, as :meth:`predict` on the data) to the
+            posterior group.
 
         Returns
         -------
@@ -503,6 +515,14 @@ class Model:
             (``rt,response`` for SSMs) has dims (chain, draw) + those of
             ``observed_data``.
         """
+        if kind not in ("response", "response_params"):
+            raise ValueError(f"kind must be 'response' or 'response_params', got {kind!r}.")
+        if kind == "response_params":
+            idata = self._fitted(idata)
+            params = self.predict(self.data, idata, seed=seed)
+            fresh = [name for name in params.data_vars if name not in idata.posterior]
+            idata.posterior = idata.posterior.assign({name: params[name] for name in fresh})
+            return idata
         return posterior_predictive(
             self.model_fn,
             self.resolved,

@@ -158,6 +158,10 @@ def _check_prior_support(name: str, prior: Prior, bounds) -> bool:
 
 def _plan(param: Param, info: ParamInfo, family: Family, data: pd.DataFrame, settings) -> tuple:
     prior_settings, link_settings, noncentered, scores, parent = settings
+    if family.kind == "generic" and prior_settings == "safe":
+        # HSSM's safe table is written for SSM parameters; regressions (normal, poisson,
+        # ...) are hierax's own and keep the scaled priors (defaults.py).
+        prior_settings = "scaled"
     bounds = param.bounds or info.bounds
     if param.formula is None:
         prior = param.prior

@@ -74,7 +74,7 @@ def test_hssm_loglik_and_model_config_form():
     config = {"list_params": ["mu", "sigma"], "bounds": {"mu": (-3, 3), "sigma": (0, 3)}}
     model = hx.Model(_DATA, model="my_lognormal", loglik=_lognormal_rt, model_config=config)
     assert model.family.param_names == ("mu", "sigma")
-    assert str(model.family["sigma"].prior) == ("Uniform(lower: 0, upper: 3)")
+    assert str(model.family["sigma"].prior) == "Uniform(lower: 0.0, upper: 3.0)"
 
 
 def test_user_family_with_wrong_shape_or_nan_is_refused():

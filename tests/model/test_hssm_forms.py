@@ -60,26 +60,26 @@ def test_vi_takes_niter_and_keeps_vi_idata(model):
     assert idata["vi"]["loss"].shape == (200,)
 
 
-def test_initvals_are_what_nuts_starts_from(model):
+@pytest.fixture(scope="module")
+def fitted(model):
+    """A short NUTS run started from ``model.initvals``, HSSM's dict of initial values."""
     values = model.initvals
     assert "v_1|participant_id_offset" in values or "v_1|participant_id_level" in values
     assert values["t"] < 0.3  # below the fastest response
-    idata = model.sample(
+    return model.sample(
         draws=20, tune=20, chains=1, seed=0, progress=False, diagnose=False, initvals=values
     )
-    assert "v_Intercept" in idata.posterior
 
 
-def test_restore_traces_from_a_file(model, tmp_path):
-    idata = model.sample(draws=20, tune=20, chains=1, seed=1, progress=False, diagnose=False)
+def test_restore_traces_from_a_file(model, fitted, tmp_path):
     path = tmp_path / "traces.nc"
-    az.to_netcdf(idata, path)
+    az.to_netcdf(fitted, path)
     model.traces = None
     model.restore_traces(str(path))
-    np.testing.assert_allclose(model.traces.posterior["a"], idata.posterior["a"])
+    np.testing.assert_allclose(model.traces.posterior["a"], fitted.posterior["a"])
     other = hssm.Model(hssm.simulate_data("ddm", THETA, size=30, seed=0), model="ddm_sdv")
     with pytest.raises(ValueError, match="lack the site.*sv"):
-        other.restore_traces(idata)
+        other.restore_traces(fitted)
 
 
 def test_sample_do_fixes_a_site(model):
@@ -99,3 +99,15 @@ def test_graph_needs_graphviz_or_says_so(model):
             model.graph()
     else:
         assert "v_Intercept" in model.graph().source
+
+
+def test_posterior_predictive_of_kind_response_params(model, fitted):
+    model.sample_posterior_predictive(fitted, kind="response_params")
+    v = fitted.posterior["v"]
+    assert v.dims == ("chain", "draw", "__obs__") and v.shape[-1] == model.n_obs
+    expected = fitted.posterior["v_Intercept"] + fitted.posterior["v_1|participant_id"].isel(
+        participant_id=0
+    )
+    np.testing.assert_allclose(v.values[..., 0], expected.values)  # row 0: participant 0
+    with pytest.raises(ValueError, match="kind must be"):
+        model.sample_posterior_predictive(fitted, kind="params")

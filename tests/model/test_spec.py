@@ -67,7 +67,7 @@ def test_user_term_priors_override_safe_defaults(data):
         ],
     )
     assert plans(m)["v"].group[0].prior == prior
-    assert plans(m)["v"].common[0].prior == hx.Prior("Normal", mu=0.0, sigma=2.0)
+    assert plans(m)["v"].common[0].prior == hx.Prior("Normal", mu=2.0, sigma=3.0)  # HSSM's safe
 
 
 def test_print_describes_every_parameter(data):
@@ -78,19 +78,20 @@ def test_print_describes_every_parameter(data):
         "Response variable: rt,response",
         f"Observations: {len(data)}",
         "v ~ 1 + (1|participant_id)",
-        "v_Intercept ~ Normal(mu: 0, sigma: 2)",
-        "a_1|participant_id ~ Normal(mu: 0, sigma: HalfNormal(sigma: 0.25))",
-        "Link: logit",
-        "Explicit bounds: (0, 1)",
+        "Default priors: prior_settings='safe' (HSSM's safe priors)",
+        "v_Intercept ~ Normal(mu: 0.0, sigma: 0.25)",
+        "a_1|participant_id ~ Normal(mu: 0.0, sigma: Weibull(alpha: 1.5, beta: 0.3))",
+        "Link: Generalized logit link function with bounds (0.0, 1.0)",
+        "Explicit bounds: (0.0, 1.0) (ignored due to link function)",
         "Lapse probability: 0.05",
-        "Lapse distribution: Uniform(lower: 0, upper: 20)",
+        "Lapse distribution: Uniform(lower: 0.0, upper: 20.0)",
     ]:
         assert expected in text, expected
 
 
 def test_priors_verified_by_prior_draws(data):
     """Draws from the model's prior have the moments of the priors declared for each term."""
-    m = hx.Model(data, global_formula="y ~ 1 + (1|participant_id)")
+    m = hx.Model(data, global_formula="y ~ 1 + (1|participant_id)", prior_settings="scaled")
     with precision("float64"):
         arrays = {k: np.asarray(v) for k, v in m.resolved.arrays.items()}
         # observed=True: latent sites are drawn from the prior, observations are not simulated

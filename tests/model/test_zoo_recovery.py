@@ -6,8 +6,11 @@ plus a normal deviation; the model regresses it on ``1 + (1|participant_id)``. T
 check is the issue's: the group mean lies in the intercept's central 90% posterior
 interval (an interval that covers the truth in 90% of repetitions; the seeds are
 fixed, so each check is deterministic), with no divergent transition at default
-settings. The LBA and racing-diffusion fits take minutes on 2 cores (their likelihoods
-cost 20-200 times the DDM's per trial) and are marked ``long``: ``pytest -m long``.
+settings. The fits with a log link use ``prior_settings="scaled"``: HSSM's safe table
+puts ``Normal(0, 0.25)`` on every intercept under a link, which holds a rate of 10 (log
+2.3) nine prior sds away. The LBA and racing-diffusion fits take minutes on 2 cores
+(their likelihoods cost 20-200 times the DDM's per trial) and are marked ``long``:
+``pytest -m long``.
 """
 
 import numpy as np
@@ -58,6 +61,7 @@ def test_poisson_race_with_a_log_link_and_a_lapse():
             {"name": "k2", "prior": 4.0},
         ],
         p_outlier=0.02,
+        prior_settings="scaled",
     )
     check_recovery(fit(model, seed=1), "r1_Intercept", np.log(10.0))
 
@@ -96,6 +100,7 @@ def test_lba3_with_a_non_decision_time():
             {"name": "v0", "formula": "v0 ~ 1 + (1|participant_id)", "link": "log"},
             {"name": "t", "prior": hx.Prior("HalfNormal", sigma=0.3)},
         ],
+        prior_settings="scaled",
     )
     check_recovery(fit(model, seed=3), "v0_Intercept", 0.0)
 
@@ -108,6 +113,6 @@ def test_racing_diffusion_3():
         data,
         model="racing_diffusion_3",
         include=[{"name": "v0", "formula": "v0 ~ 1 + (1|participant_id)", "link": "log"}],
-        p_outlier=None,
+        prior_settings="scaled",
     )
     check_recovery(fit(model, seed=4), "v0_Intercept", np.log(2.0))

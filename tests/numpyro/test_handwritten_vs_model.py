@@ -26,7 +26,7 @@ def simulated() -> pd.DataFrame:
 
 
 def handwritten(obs, participant):
-    # The same priors hx.Model uses by default (prior_settings="safe", identity links).
+    # The same priors hx.Model uses with prior_settings="scaled" and identity links.
     v = hierarchical("v", participant, dist.Normal(0.0, 2.0), dist.HalfNormal(0.5))
     a = numpyro.sample("a", hx.Prior("Gamma", mu=1.0, sigma=0.75).distribution())
     z = numpyro.sample("z", dist.Beta(5.0, 5.0))
@@ -38,7 +38,10 @@ def handwritten(obs, participant):
 def test_handwritten_and_model_give_the_same_posterior():
     data = simulated()
     model = hx.Model(
-        data, include=[{"name": "v", "formula": "v ~ 1 + (1|participant_id)"}], p_outlier=None
+        data,
+        include=[{"name": "v", "formula": "v ~ 1 + (1|participant_id)"}],
+        p_outlier=None,
+        prior_settings="scaled",
     )
     idata = model.sample(
         draws=600, tune=500, chains=1, seed=0, progress=False, diagnose=False, log_likelihood=False

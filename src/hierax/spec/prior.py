@@ -13,6 +13,11 @@ Examples
 Prior('Normal', mu=0.0, sigma=Prior('HalfNormal', sigma=0.5))
 >>> Prior("Gamma", mu=1.0, sigma=0.5).distribution().mean.item()
 1.0
+>>> d = Prior("Gamma", mu=1.5, sigma=0.75).distribution()  # HSSM's safe prior of a
+>>> round(d.concentration.item(), 6), round(d.rate.item(), 6)  # (mu/sigma)^2, mu/sigma^2
+(4.0, 2.666667)
+>>> print(Prior("Weibull", alpha=1.5, beta=0.3))
+Weibull(alpha: 1.5, beta: 0.3)
 """
 
 from __future__ import annotations
@@ -192,6 +197,8 @@ class Prior:
         return {aliases.get(k, k): v for k, v in values.items()}
 
     def _check_arguments(self) -> None:
+        if self._name in _MEAN_SD_FORMS and set(self._params) == {"mu", "sigma"}:
+            return  # the mean/sd form, whose values may be hyperpriors
         cls = _DISTRIBUTIONS[self._name]
         required, optional = _arguments(cls)
         kwargs = self._numpyro_kwargs(self._params)
@@ -199,8 +206,6 @@ class Prior:
         unknown = [
             k for k in self._params if self._numpyro_kwargs({k: 0}).popitem()[0] not in accepted
         ]
-        if self._name in _MEAN_SD_FORMS and set(self._params) == {"mu", "sigma"}:
-            unknown = []
         if unknown:
             names = sorted(set(accepted) | set(_ALIASES.get(self._name, {})))
             raise ValueError(
@@ -294,10 +299,14 @@ class Prior:
         return f"Prior({self._name!r}, {args})"
 
     def __str__(self) -> str:
-        args = ", ".join(
-            f"{k}: {v}" if isinstance(v, Prior) else f"{k}: {float(v):.4g}"
-            for k, v in self._params.items()
-        )
+        """HSSM's printout: ``Gamma(mu: 1.5, sigma: 0.75)``, numbers to 4 decimals.
+
+        Examples
+        --------
+        >>> print(Prior("Normal", mu=0, sigma=Prior("Weibull", alpha=1.5, beta=0.3)))
+        Normal(mu: 0.0, sigma: Weibull(alpha: 1.5, beta: 0.3))
+        """
+        args = ", ".join(f"{k}: {_format_value(v)}" for k, v in self._params.items())
         return f"{self._name}({args})"
 
     def to_dict(self) -> dict[str, Any]:
@@ -343,6 +352,14 @@ def as_prior(spec: PriorLike) -> Prior | float:
         f"A prior must be a hx.Prior, a dict with a 'name' key, or a number; "
         f"got {type(spec).__name__}: {spec!r}."
     )
+
+
+def _format_value(value: float | Prior) -> str:
+    """A parameter as HSSM prints it: a Prior, or a float rounded to 4 decimals."""
+    if isinstance(value, Prior):
+        return str(value)
+    rounded = round(float(value), 4)
+    return repr(rounded) if rounded != 0.0 or value == 0 else f"{float(value):.4g}"
 
 
 def _is_number(value: object) -> bool:
