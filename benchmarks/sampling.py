@@ -108,7 +108,12 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
     from hierax.inference.ez import ez_initial_values
 
     noncentered = {"true": True, "false": False}.get(args.noncentered, args.noncentered)
-    model = hx.Model(data, global_formula=FORMULA, noncentered=noncentered)
+    model = hx.Model(
+        data,
+        global_formula=FORMULA,
+        noncentered=noncentered,
+        prior_settings=None if args.prior_settings == "none" else args.prior_settings,
+    )
     kwargs = {
         "chain_method": args.chain_method,
         "floatX": args.floatX,
@@ -123,7 +128,8 @@ def fit_hierax(args: argparse.Namespace, data) -> Result:
     if args.init == "ez":
         kwargs["initvals"] = ez_initial_values(model.resolved)
     label = (
-        f"hierax noncentered={args.noncentered} dense={args.dense_mass} init={args.init} "
+        f"hierax priors={args.prior_settings} noncentered={args.noncentered} "
+        f"dense={args.dense_mass} init={args.init} "
         f"depth={args.max_tree_depth or 'default'} {args.floatX} {args.chain_method or 'default'}"
     )
     return timed_fit(model, args, kwargs, label, compile_chains=args.chains)
@@ -188,6 +194,12 @@ def main() -> None:
     parser.add_argument("--chains", type=int, default=4)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--noncentered", choices=("auto", "true", "false"), default="auto")
+    parser.add_argument(
+        "--prior-settings",
+        choices=("safe", "scaled", "none"),
+        default="safe",
+        help="the Model's prior_settings (default safe: HSSM's priors)",
+    )
     parser.add_argument("--dense-mass", choices=("none", "full", "groups"), default="none")
     parser.add_argument("--init", choices=("default", "ez"), default="default")
     parser.add_argument("--floatX", choices=("float64", "float32"), default="float64")
