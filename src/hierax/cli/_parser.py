@@ -184,8 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--prior-settings",
         type=_none_or,
         default="safe",
-        metavar="{safe,none}",
-        help="default priors of regression terms (default safe)",
+        metavar="{safe,scaled,none}",
+        help="default priors: safe (HSSM's, the default), scaled (hierax's) or none (bambi's)",
     )
     group.add_argument(
         "--link-settings",

@@ -21,8 +21,8 @@ sz    (0, 1)       Beta(alpha=1, beta=4)            0.05
 st    (0, inf)     HalfNormal(sigma=0.1)            0.05
 ===== ============ ================================ =========
 
-``scale`` is the typical between-participant spread; safe regression priors
-are built from it (see :mod:`hierax.defaults`).
+``scale`` is the typical between-participant spread; the ``"scaled"`` regression
+priors are built from it (see :mod:`hierax.defaults`).
 
 Examples
 --------
