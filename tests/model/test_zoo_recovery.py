@@ -106,6 +106,12 @@ def test_lba3_with_a_non_decision_time():
 
 
 @pytest.mark.long
+@pytest.mark.xfail(
+    reason="8-83 divergences at default settings: the start-point range A is barely "
+    "identified and log A runs far below 0; the likelihood's gradient agrees with finite "
+    "differences at the divergent draws. Open in issue 11.",
+    strict=False,
+)
 def test_racing_diffusion_3():
     fixed = {"A": 0.3, "b": 1.0, "v1": 1.0, "v2": 0.8, "t": 0.2}
     data = participants("racing_diffusion_3", [("v0", np.log(2.0), 0.15)], fixed, 60, seed=40)
