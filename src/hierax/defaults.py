@@ -85,6 +85,21 @@ TABLE_NAMES = {
     None: "bambi's defaults, as HSSM sets them",
     "scaled": "hierax's scaled priors",
 }
+
+
+def prior_table(prior_settings: str | None, family_kind: str) -> str | None:
+    """The table that gives the defaults: HSSM's safe table is written for sequential
+    sampling models, so regressions (``normal``, ``poisson``, ..., hierax's own) keep
+    the scaled priors under ``"safe"``.
+
+    Examples
+    --------
+    >>> prior_table("safe", "rt_choice"), prior_table("safe", "generic")
+    ('safe', 'scaled')
+    """
+    return "scaled" if prior_settings == "safe" and family_kind == "generic" else prior_settings
+
+
 #: The families HSSM gives its HDDM priors (``is_ddm`` in HSSM).
 HDDM_FAMILIES = ("ddm", "ddm_sdv", "full_ddm")
 

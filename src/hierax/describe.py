@@ -27,7 +27,7 @@ a:
 from __future__ import annotations
 
 from hierax.build import ParamPlan
-from hierax.defaults import TABLE_NAMES
+from hierax.defaults import TABLE_NAMES, prior_table
 from hierax.resolve import LAPSE_NAME, Resolved
 from hierax.spec.link import Link
 
@@ -75,10 +75,11 @@ def _plan_lines(plan: ParamPlan, formula: str | None, link_settings: str | None)
     return lines
 
 
-def _table_name(prior_settings: str | None, family) -> str:
-    if prior_settings == "safe" and family.kind == "generic":
-        return "hierax's scaled priors: HSSM's safe table covers sequential sampling models"
-    return TABLE_NAMES[prior_settings]
+def _table_name(prior_settings: str | None, family_kind: str) -> str:
+    table = prior_table(prior_settings, family_kind)
+    if table != prior_settings:
+        return f"{TABLE_NAMES[table]}: HSSM's safe table covers sequential sampling models"
+    return TABLE_NAMES[table]
 
 
 def describe(resolved: Resolved, n_obs: int) -> str:
@@ -96,7 +97,7 @@ def describe(resolved: Resolved, n_obs: int) -> str:
         f"Likelihood: {family.likelihood if family.kind != 'generic' else family.name}",
         f"Observations: {n_obs}",
         f"Default priors: prior_settings={resolved.prior_settings!r} "
-        f"({_table_name(resolved.prior_settings, family)})",
+        f"({_table_name(resolved.prior_settings, family.kind)})",
         "",
         "Parameters:",
         "",

@@ -16,6 +16,7 @@ import arviz as az
 import numpy as np
 import pandas as pd
 import xarray as xr
+from numpyro import handlers
 
 from hierax import plots
 from hierax.build import make_model
@@ -23,15 +24,22 @@ from hierax.describe import describe
 from hierax.families import Family, family_from_model_config, get_family, is_builtin_name
 from hierax.inference.arguments import SampleArguments
 from hierax.inference.arguments import translate as translate_arguments
+from hierax.inference.initial import initial_values
 from hierax.inference.map import run_map
 from hierax.inference.nuts import run_nuts
+from hierax.inference.sites import model_sites
 from hierax.inference.vi import run_vi
+from hierax.parameterisation import parameterisation
 from hierax.resolve import _DEFAULT, Resolved, resolve
 from hierax.results.diagnostics import DEFAULT_MAX_TREE_DEPTH, warn_diagnostics
 from hierax.results.idata import from_samples, to_inference_data
 from hierax.results.io import save_model
 from hierax.results.predict import predict_params
-from hierax.results.predictive import posterior_predictive, prior_predictive
+from hierax.results.predictive import (
+    check_posterior_sites,
+    posterior_predictive,
+    prior_predictive,
+)
 from hierax.spec.param import ParamLike
 from hierax.spec.prior import Prior
 
@@ -647,9 +655,6 @@ class Model:
     def initvals(self) -> dict[str, Any]:
         """The initial values NUTS starts from (site name to value), as HSSM's
         ``model.initvals``: edit and pass them back with ``sample(initvals=...)``."""
-        from hierax.inference.initial import initial_values
-        from hierax.parameterisation import parameterisation
-
         return parameterisation(self.resolved).latent_values(initial_values(self.resolved))
 
     def restore_traces(self, traces: az.InferenceData | str | os.PathLike) -> None:
@@ -665,18 +670,7 @@ class Model:
             traces = az.from_netcdf(traces)
         if getattr(traces, "posterior", None) is None:
             raise ValueError("The traces have no posterior group.")
-        from hierax.inference.sites import model_sites
-
-        missing = [
-            name
-            for name in model_sites(self.model_fn, self.resolved.arrays).latent
-            if name not in traces.posterior
-        ]
-        if missing:
-            raise ValueError(
-                f"The traces lack the site(s) {', '.join(missing)} of this model; were they "
-                "sampled from another model?"
-            )
+        check_posterior_sites(self.model_fn, self.resolved, traces.posterior)
         self.traces = traces
 
     def sample_do(
@@ -693,10 +687,6 @@ class Model:
         draws, seed
             Number of draws and the random seed.
         """
-        from numpyro import handlers
-
-        from hierax.inference.sites import model_sites
-
         sites = model_sites(self.model_fn, self.resolved.arrays).latent
         unknown = [name for name in params if name not in sites]
         if unknown:

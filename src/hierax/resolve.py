@@ -18,7 +18,7 @@ import pandas as pd
 
 from hierax.build import CommonPlan, GroupPlan, LapsePlan, ParamPlan, level_intercept
 from hierax.centering import information_ratio, required_ratio, trial_scores
-from hierax.defaults import PRIOR_SETTINGS, free_prior, term_priors
+from hierax.defaults import PRIOR_SETTINGS, free_prior, prior_table, term_priors
 from hierax.design import Design, make_design
 from hierax.families import Family, ParamInfo, get_family, is_builtin
 from hierax.families.custom import check_family
@@ -158,10 +158,7 @@ def _check_prior_support(name: str, prior: Prior, bounds) -> bool:
 
 def _plan(param: Param, info: ParamInfo, family: Family, data: pd.DataFrame, settings) -> tuple:
     prior_settings, link_settings, noncentered, scores, parent = settings
-    if family.kind == "generic" and prior_settings == "safe":
-        # HSSM's safe table is written for SSM parameters; regressions (normal, poisson,
-        # ...) are hierax's own and keep the scaled priors (defaults.py).
-        prior_settings = "scaled"
+    prior_settings = prior_table(prior_settings, family.kind)
     bounds = param.bounds or info.bounds
     if param.formula is None:
         prior = param.prior

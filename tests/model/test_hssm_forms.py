@@ -78,7 +78,7 @@ def test_restore_traces_from_a_file(model, fitted, tmp_path):
     model.restore_traces(str(path))
     np.testing.assert_allclose(model.traces.posterior["a"], fitted.posterior["a"])
     other = hssm.Model(hssm.simulate_data("ddm", THETA, size=30, seed=0), model="ddm_sdv")
-    with pytest.raises(ValueError, match="lack the site.*sv"):
+    with pytest.raises(ValueError, match="lacks the site.*sv"):
         other.restore_traces(fitted)
 
 

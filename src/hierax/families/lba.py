@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 
 from hierax.families.base import Family, ParamInfo
-from hierax.families.race import B_ABOVE_A, rows
+from hierax.families.race import accumulator_family, rows
 from hierax.likelihoods.lba import lba_logpdf
 from hierax.simulators.lba import sample_lba
 from hierax.spec.prior import Prior
@@ -97,16 +97,8 @@ def lba_family(n: int) -> Family:
         rt, response = sample_lba(key, A, b, tuple(drifts), t=t, s=s, shape=shape)
         return rows(rt, response)
 
-    return Family(
-        name=f"lba{n}",
-        params=_lba_params(n),
-        logpdf=logpdf,
-        sample=sample,
-        response=("rt", "response"),
-        kind="rt_choice",
-        choices=tuple(float(i) for i in range(n)),
-        constraints=(B_ABOVE_A,),
-        description=f"linear ballistic accumulator, {n} choices",
+    return accumulator_family(
+        f"lba{n}", _lba_params(n), logpdf, sample, n, f"linear ballistic accumulator, {n} choices"
     )
 
 

@@ -42,7 +42,7 @@ from hierax.simulators.poisson_race import sample_poisson_race
 from hierax.simulators.racing_diffusion import sample_racing_diffusion
 from hierax.spec.prior import Prior
 
-__all__ = ["B_ABOVE_A", "RACE_FAMILIES", "racing_diffusion_family", "rows"]
+__all__ = ["B_ABOVE_A", "RACE_FAMILIES", "accumulator_family", "racing_diffusion_family", "rows"]
 
 INF = math.inf
 #: The threshold must lie above the start-point range (LBA and racing diffusion).
@@ -52,6 +52,30 @@ B_ABOVE_A = Constraint("b > A", lambda p: p["b"] > p["A"])
 def rows(rt, response):
     """``(rt, response)`` rows from two arrays of draws."""
     return jnp.stack([rt, response.astype(rt.dtype)], axis=-1)
+
+
+def accumulator_family(
+    name: str, params: tuple[ParamInfo, ...], logpdf, sample, n: int, description: str
+) -> Family:
+    """A race of ``n`` accumulators to a threshold ``b`` above the start-point range
+    ``A``: ``(rt, response)`` rows, the response (0 .. n-1) naming the winner.
+
+    Examples
+    --------
+    >>> accumulator_family("lba2", (), None, None, 2, "").choices
+    (0.0, 1.0)
+    """
+    return Family(
+        name=name,
+        params=params,
+        logpdf=logpdf,
+        sample=sample,
+        response=("rt", "response"),
+        kind="rt_choice",
+        choices=tuple(float(i) for i in range(n)),
+        constraints=(B_ABOVE_A,),
+        description=description,
+    )
 
 
 def _rdm_params(n: int) -> tuple[ParamInfo, ...]:
@@ -107,16 +131,13 @@ def racing_diffusion_family(n: int = 3) -> Family:
         rt, response = sample_racing_diffusion(key, A, b, tuple(drifts), t, shape=shape)
         return rows(rt, response)
 
-    return Family(
-        name=f"racing_diffusion_{n}",
-        params=_rdm_params(n),
-        logpdf=logpdf,
-        sample=sample,
-        response=("rt", "response"),
-        kind="rt_choice",
-        choices=tuple(float(i) for i in range(n)),
-        constraints=(B_ABOVE_A,),
-        description=f"racing diffusion model, {n} choices",
+    return accumulator_family(
+        f"racing_diffusion_{n}",
+        _rdm_params(n),
+        logpdf,
+        sample,
+        n,
+        f"racing diffusion model, {n} choices",
     )
 
 

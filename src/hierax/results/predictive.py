@@ -104,13 +104,7 @@ def posterior_predictive(
     if getattr(idata, "posterior", None) is None:
         raise ValueError("idata has no posterior group; sample the model first.")
     posterior = thin_draws(idata.posterior, draws)
-    latent = model_sites(model_fn, resolved.arrays).latent
-    missing = [name for name in latent if name not in posterior]
-    if missing:
-        raise ValueError(
-            f"The posterior lacks the site(s) {', '.join(missing)} of this model; was it "
-            "sampled from another model?"
-        )
+    latent = check_posterior_sites(model_fn, resolved, posterior)
     samples = {name: posterior[name].to_numpy() for name in latent}
     flat, (chains, n_draws) = flatten_draws(samples)
     simulated = _simulate(model_fn, resolved, flat, resolve_seed(seed), floatX, dtype)
@@ -121,6 +115,24 @@ def posterior_predictive(
     dataset = dataset.assign_coords(chain=posterior["chain"].values, draw=posterior["draw"].values)
     _replace_groups(idata, {"posterior_predictive": dataset})
     return idata
+
+
+def check_posterior_sites(model_fn: Callable, resolved, posterior) -> tuple[str, ...]:
+    """The model's latent sites, after checking that ``posterior`` holds every one.
+
+    Raises
+    ------
+    ValueError
+        Naming the sites the posterior lacks (draws of another model).
+    """
+    latent = tuple(model_sites(model_fn, resolved.arrays).latent)
+    missing = [name for name in latent if name not in posterior]
+    if missing:
+        raise ValueError(
+            f"The posterior lacks the site(s) {', '.join(missing)} of this model; was it "
+            "sampled from another model?"
+        )
+    return latent
 
 
 def prior_predictive(
