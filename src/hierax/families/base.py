@@ -10,7 +10,8 @@ registered by a user. It holds
   outcome) and the family's response codes (``choices``);
 - pure JAX functions: ``logpdf(obs, *params)`` (one log density per observation,
   parameters positional in table order), ``sample(key, shape, obs, *params)`` (exact
-  draws) and, where the model has one, ``cdf``;
+  draws) and, where the model has them, its distribution function per choice in log
+  space, ``log_cdf`` and ``log_sf`` (censored, deadline and missing-rt trials);
 - cross-parameter rules (``constraints``, e.g. the LBA's ``b > A``) that no
   per-parameter bound expresses.
 
@@ -103,6 +104,23 @@ class Constraint:
     holds: Callable[[Mapping[str, Any]], Any]
 
 
+def _log1mexp(x: jax.Array) -> jax.Array:
+    """``log(1 - exp(x))`` for ``x <= 0``, accurate at both ends."""
+    x = jnp.minimum(x, 0.0)
+    return jnp.where(x > -math.log(2.0), jnp.log(-jnp.expm1(x)), jnp.log1p(-jnp.exp(x)))
+
+
+def _complement(log_fn: Callable[..., jax.Array], rt_total: float) -> Callable[..., jax.Array]:
+    """``log(P(R = r) - exp(log_fn))``, ``P(R = r)`` being ``log_fn`` at ``rt_total``."""
+
+    def complement(obs: jax.Array, *params: Any) -> jax.Array:
+        obs = jnp.asarray(obs)
+        total = log_fn(obs.at[..., 0].set(rt_total), *params)
+        return total + _log1mexp(log_fn(obs, *params) - total)
+
+    return complement
+
+
 @dataclass(frozen=True, eq=False)
 class Family:
     """A likelihood family: parameters, observations, log density and simulator.
@@ -133,9 +151,15 @@ class Family:
         ``choices=``, e.g. ``{0.0: -1.0}``: data coded 0/1 fit a -1/1 family.
     constraints
         Rules between parameters (:class:`Constraint`).
-    cdf
-        ``cdf(obs, *params)``: the defective distribution function
-        ``P(RT <= rt, response)`` per observation, or ``None``.
+    log_cdf
+        ``log_cdf(obs, *params)``: ``log P(RT <= rt, R = response)`` per
+        ``(rt, response)`` row (the defective distribution function of that
+        choice); ``rt = inf`` gives ``log P(R = response)``. ``None`` for none.
+    log_sf
+        ``log_sf(obs, *params)``: ``log P(RT > rt, R = response)`` per row (the
+        defective survival function); ``rt <= 0`` gives ``log P(R = response)``.
+        A family that gives only one of ``log_cdf`` and ``log_sf`` gets the other
+        from it (less accurate in the far tail than a direct formula).
     default_links
         Links used when the user gives none, as ``(("p", "logit"),)`` pairs.
     main
@@ -166,7 +190,8 @@ class Family:
     choices: tuple[float, ...] | None = None
     aliases: tuple[tuple[float, float], ...] = ()
     constraints: tuple[Constraint, ...] = ()
-    cdf: Callable[..., jax.Array] | None = None
+    log_cdf: Callable[..., jax.Array] | None = None
+    log_sf: Callable[..., jax.Array] | None = None
     default_links: tuple[tuple[str, str], ...] = ()
     main: str | None = None
     data_params: Callable[[np.ndarray], tuple[ParamInfo, ...]] | None = None
@@ -183,6 +208,15 @@ class Family:
         names = [p.name for p in self.params]
         if len(set(names)) != len(names):
             raise ValueError(f"Family {self.name!r} names a parameter twice: {names}.")
+        if (self.log_cdf is not None or self.log_sf is not None) and self.kind != "rt_choice":
+            raise ValueError(
+                f"Family {self.name!r}: log_cdf / log_sf are for rt-and-choice families."
+            )
+        # A frozen dataclass: the missing one of the pair is derived once, here.
+        if self.log_sf is None and self.log_cdf is not None:
+            object.__setattr__(self, "log_sf", _complement(self.log_cdf, jnp.inf))
+        elif self.log_cdf is None and self.log_sf is not None:
+            object.__setattr__(self, "log_cdf", _complement(self.log_sf, 0.0))
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -210,6 +244,34 @@ class Family:
     def links(self) -> dict[str, str]:
         """The default links as a dict."""
         return dict(self.default_links)
+
+    @property
+    def has_cdf(self) -> bool:
+        """Whether the family has its distribution function (censored and missing rt)."""
+        return self.log_cdf is not None
+
+    def log_no_response(self, rt: jax.Array, *params: Any) -> jax.Array:
+        """``log P(RT > rt)`` of any choice: a trial with no response by ``rt``.
+
+        Examples
+        --------
+        >>> import jax.numpy as jnp
+        >>> from hierax.families import make_family
+        >>> def log_sf(obs, lam):  # two exponential accumulators racing at rate lam
+        ...     return jnp.log(0.5) - 2 * lam * obs[:, 0]
+        >>> fam = make_family("race", ["lam"], lambda obs, lam: jnp.log(lam) - 2 * lam * obs[:, 0],
+        ...                   bounds={"lam": (0, 10)}, choices=(0, 1), log_sf=log_sf)
+        >>> round(float(fam.log_no_response(jnp.array([1.0]), 0.5)[0]), 6)
+        -1.0
+        """
+        if self.log_sf is None:
+            raise ValueError(f"Model {self.name!r} has no distribution function (log_sf).")
+        rt = jnp.asarray(rt)
+        per_choice = [
+            self.log_sf(jnp.stack([rt, jnp.full_like(rt, c)], axis=-1), *params)
+            for c in self.choices
+        ]
+        return jax.nn.logsumexp(jnp.stack(per_choice), axis=0)
 
     @property
     def has_simulator(self) -> bool:

@@ -17,7 +17,8 @@
   price of ``2 k + 1`` calls per gradient for ``k`` parameters;
 - optionally ``simulator(key, shape, *params)`` returning draws of shape
   ``shape + (2,)`` (or ``shape`` for choice-only models) and
-  ``cdf(data, *params)``.
+  ``cdf(data, *params)`` (or, more accurate in the tails, ``log_cdf`` and/or
+  ``log_sf``: see :class:`~hierax.families.Family`).
 
 A parameter without a prior gets HSSM's prior from its bounds: ``Normal(0, 2)``
 when unbounded, ``HalfNormal(2)`` from 0, a ``TruncatedNormal`` of sd 2 at
@@ -207,6 +208,8 @@ def make_family(
     response: Sequence[str] | None = None,
     simulator: Callable[..., Any] | None = None,
     cdf: Callable[..., Any] | None = None,
+    log_cdf: Callable[..., Any] | None = None,
+    log_sf: Callable[..., Any] | None = None,
     constraints: Sequence[Constraint] = (),
     loglik_kind: str = "analytical",
     kind: str | None = None,
@@ -236,7 +239,11 @@ def make_family(
         ``simulator(key, shape, *params)``: exact draws, for predictive checks
         and :func:`hierax.simulate_data`.
     cdf
-        ``cdf(data, *params)``: ``P(RT <= rt, response)`` per row.
+        ``cdf(data, *params)``: ``P(RT <= rt, response)`` per row (``rt = inf``
+        gives the choice probability); used for censored and missing-rt trials.
+    log_cdf, log_sf
+        The same in log space, ``log P(RT <= rt, R)`` and ``log P(RT > rt, R)``;
+        give either or both instead of ``cdf``.
     constraints
         :class:`~hierax.families.Constraint` rules between parameters.
     loglik_kind
@@ -259,6 +266,13 @@ def make_family(
         kind = "rt_choice" if choices is not None else "generic"
     if response is None:
         response = {"rt_choice": ("rt", "response"), "choice": ("response",)}.get(kind, ("y",))
+    if cdf is not None:
+        if log_cdf is not None:
+            raise ValueError(f"Family {name!r}: give cdf or log_cdf, not both.")
+
+        def log_cdf(data, *values):
+            return jnp.log(cdf(data, *values))
+
     table = _param_table(params, bounds)
     density = blackbox_logpdf(logpdf) if loglik_kind == "blackbox" else logpdf
     sample = None
@@ -276,7 +290,8 @@ def make_family(
         kind=kind,
         choices=None if choices is None else tuple(float(c) for c in choices),
         constraints=tuple(constraints),
-        cdf=cdf,
+        log_cdf=log_cdf,
+        log_sf=log_sf,
         likelihood=loglik_kind,
         description=description or f"user model {name!r}",
     )

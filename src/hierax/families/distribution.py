@@ -166,13 +166,25 @@ class FamilyDistribution(dist.Distribution):
         logp = self.family.logpdf(value, *params.values())
         return logp if inside is None else jnp.where(inside, logp, -jnp.inf)
 
-    def cdf(self, value: jax.Array) -> jax.Array:
-        """``P(RT <= rt, response)`` for ``(rt, response)`` rows (families with a CDF)."""
-        if self.family.cdf is None:
+    def _log_distribution(self, which: str, value: jax.Array) -> jax.Array:
+        fn = getattr(self.family, which)
+        if fn is None:
             raise ValueError(f"Model {self.family.name!r} has no distribution function (cdf).")
         params, inside = self._safe_params()
-        out = self.family.cdf(value, *params.values())
+        out = fn(value, *params.values())
         return out if inside is None else jnp.where(inside, out, jnp.nan)
+
+    def log_cdf(self, value: jax.Array) -> jax.Array:
+        """``log P(RT <= rt, R = response)`` for ``(rt, response)`` rows."""
+        return self._log_distribution("log_cdf", value)
+
+    def log_sf(self, value: jax.Array) -> jax.Array:
+        """``log P(RT > rt, R = response)`` for ``(rt, response)`` rows."""
+        return self._log_distribution("log_sf", value)
+
+    def cdf(self, value: jax.Array) -> jax.Array:
+        """``P(RT <= rt, response)`` for ``(rt, response)`` rows (families with a CDF)."""
+        return jnp.exp(self.log_cdf(value))
 
     def sample(self, key: jax.Array, sample_shape: tuple[int, ...] = ()) -> jax.Array:
         """Exact draws of shape ``sample_shape + batch_shape + event_shape``."""
