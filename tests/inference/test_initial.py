@@ -67,6 +67,12 @@ def test_initval_of_wrong_shape(model):
         model.sample(draws=5, tune=5, chains=1, initvals={"v_1|participant_id_offset": [0.0, 0.0]})
 
 
+def test_initval_that_is_not_a_number(model):
+    # REVIEW.md B5: a string used to be reported as a shape mismatch "() vs ()".
+    with pytest.raises(ValueError, match=r"initvals\['a'\] = 'abc' is not a number"):
+        model.sample(draws=5, tune=5, chains=1, initvals={"a": "abc"})
+
+
 def test_initval_with_zero_density_names_the_trial(model, data):
     with pytest.raises(ValueError, match=r"zero density.*t=0.9"):
         model.sample(draws=5, tune=5, chains=1, initvals={"t": 0.9})

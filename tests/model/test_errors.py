@@ -114,3 +114,10 @@ def test_generic_family_checks_its_column():
         hx.Model(df, model="normal", response="score")
     with pytest.raises(ValueError, match="applies to models of choices"):
         hx.Model(df, model="normal", response="y", p_outlier=0.1)
+
+
+def test_lapse_with_negative_support(data):
+    # REVIEW.md B4: a Normal lapse used to build, and predictive rts could be negative.
+    with pytest.raises(ValueError, match="lapse=.*negative response times"):
+        hx.Model(data, lapse=hx.Prior("Normal", mu=0.0, sigma=1.0))
+    hx.Model(data, lapse=hx.Prior("Uniform", lower=0.0, upper=10.0))

@@ -88,3 +88,17 @@ def test_param_dict_form_equals_param():
         Param("v", formula="a ~ 1")
     with pytest.raises(ValueError, match="no formula, so it takes one prior"):
         Param("v", prior={"Intercept": 0.0})
+
+
+def test_hyperprior_support_must_fit_its_argument():
+    # REVIEW.md B3: this used to build and fail 27 frames deep inside NumPyro at sample time.
+    with pytest.raises(ValueError, match="hyperprior .* of 'sigma' has support"):
+        Prior("Normal", mu=0.0, sigma=Prior("Normal", mu=0.0, sigma=1.0))
+    with pytest.raises(ValueError, match="hyperprior .* of 'sigma'"):
+        Prior("Gamma", mu=1.0, sigma=Prior("Normal", mu=0.0, sigma=1.0))
+    Prior("Normal", mu=Prior("Normal", mu=0.0, sigma=1.0), sigma=Prior("HalfNormal", sigma=1.0))
+
+
+def test_numeric_values_beside_a_hyperprior_are_checked():
+    with pytest.raises(ValueError, match="scale = -1 must lie"):
+        Prior("Normal", mu=Prior("Normal", mu=0.0, sigma=1.0), sigma=-1.0)

@@ -161,7 +161,14 @@ def validate_initvals(
         site = latent[name]
         shape = site_shape(site)
         try:
-            array = np.broadcast_to(np.asarray(value, dtype=float), shape).copy()
+            numeric = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"initvals[{name!r}] = {value!r} is not a number (or an array of numbers); "
+                f"give a float{' array of shape ' + str(shape) if shape else ''}."
+            ) from None
+        try:
+            array = np.broadcast_to(numeric, shape).copy()
         except ValueError:
             raise ValueError(
                 f"initvals[{name!r}] has shape {np.shape(value)}, but the site has shape {shape}."

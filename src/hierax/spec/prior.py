@@ -163,8 +163,8 @@ class Prior:
         object.__setattr__(self, "_name", name)
         object.__setattr__(self, "_params", dict(params))
         self._check_arguments()
-        if not self.is_hierarchical:
-            self._check_values()
+        self._check_values()
+        self._check_hyperprior_supports()
 
     def __setattr__(self, key, value):
         raise AttributeError("Prior is immutable; create a new Prior instead.")
@@ -225,7 +225,8 @@ class Prior:
         NumPy rather than JAX, so that building a Prior (as hierax does at
         import for its family tables) never starts a JAX backend.
         """
-        kwargs = self._numpyro_kwargs({k: float(v) for k, v in self._params.items()})
+        numeric = {k: float(v) for k, v in self._params.items() if not isinstance(v, Prior)}
+        kwargs = self._numpyro_kwargs(numeric)
         cls = _DISTRIBUTIONS[self._name]
         constraints_ = getattr(cls, "arg_constraints", {})
         for key, value in kwargs.items():
@@ -243,6 +244,34 @@ class Prior:
                 )
         if self._name == "Uniform" and not kwargs.get("low", 0.0) < kwargs.get("high", 1.0):
             raise ValueError(f"Invalid parameter values for {self!r}: lower must be < upper.")
+
+    def _check_hyperprior_supports(self) -> None:
+        """Refuse a hyperprior whose support leaves the argument it feeds (REVIEW.md B3)."""
+        for key, hyper in self.hyperpriors.items():
+            if self._name in _MEAN_SD_FORMS and set(self._params) == {"mu", "sigma"}:
+                lower, upper = (0.0, math.inf) if key == "sigma" else (-math.inf, math.inf)
+            else:
+                target = self._numpyro_kwargs({key: 0}).popitem()[0]
+                constraint = getattr(_DISTRIBUTIONS[self._name], "arg_constraints", {})
+                lower, upper = _constraint_bounds(constraint.get(target))
+            low, high = hyper._class_support_bounds()
+            if low < lower or high > upper:
+                raise ValueError(
+                    f"Prior {self._name!r}: the hyperprior {hyper!r} of {key!r} has support "
+                    f"({low:g}, {high:g}), but {key} must lie in ({lower:g}, {upper:g}). "
+                    "Use a hyperprior inside it (e.g. HalfNormal or Weibull for a scale)."
+                )
+
+    def _class_support_bounds(self) -> tuple[float, float]:
+        """Support ends, from the distribution class when it fixes them (no JAX arrays)."""
+        from numpyro.distributions import constraints
+
+        support = getattr(_DISTRIBUTIONS[self._name], "support", None)
+        if isinstance(support, constraints.Constraint) and not isinstance(
+            support, constraints._Dependent
+        ):
+            return _constraint_bounds(support)
+        return self.support_bounds()
 
     def distribution(
         self, values: Mapping[str, Any] | None = None, *, validate_args: bool | None = None
