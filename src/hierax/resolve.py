@@ -246,10 +246,11 @@ def _lapse(family: Family, p_outlier, lapse) -> tuple[Any, LapsePlan | None]:
             f"lapse must be a Prior over rt, e.g. Prior('Uniform', lower=0, upper=20); "
             f"got {lapse!r}."
         )
-    if family.kind == "rt_choice" and lapse.support_bounds()[0] < 0.0:
+    support = lapse.support_bounds()
+    if family.kind == "rt_choice" and support[0] < 0.0:
         # REVIEW.md B4: lapse rts below 0 would make the mixture no density over rt > 0.
         raise ValueError(
-            f"lapse={lapse} has support {lapse.support_bounds()}, which includes negative "
+            f"lapse={lapse} has support {support}, which includes negative "
             "response times; give a prior over rt > 0, e.g. Prior('Uniform', lower=0, upper=20)."
         )
     return p_outlier, LapsePlan(lapse, family.n_choices)

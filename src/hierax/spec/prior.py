@@ -254,24 +254,13 @@ class Prior:
                 target = self._numpyro_kwargs({key: 0}).popitem()[0]
                 constraint = getattr(_DISTRIBUTIONS[self._name], "arg_constraints", {})
                 lower, upper = _constraint_bounds(constraint.get(target))
-            low, high = hyper._class_support_bounds()
+            low, high = hyper.support_bounds()
             if low < lower or high > upper:
                 raise ValueError(
                     f"Prior {self._name!r}: the hyperprior {hyper!r} of {key!r} has support "
                     f"({low:g}, {high:g}), but {key} must lie in ({lower:g}, {upper:g}). "
                     "Use a hyperprior inside it (e.g. HalfNormal or Weibull for a scale)."
                 )
-
-    def _class_support_bounds(self) -> tuple[float, float]:
-        """Support ends, from the distribution class when it fixes them (no JAX arrays)."""
-        from numpyro.distributions import constraints
-
-        support = getattr(_DISTRIBUTIONS[self._name], "support", None)
-        if isinstance(support, constraints.Constraint) and not isinstance(
-            support, constraints._Dependent
-        ):
-            return _constraint_bounds(support)
-        return self.support_bounds()
 
     def distribution(
         self, values: Mapping[str, Any] | None = None, *, validate_args: bool | None = None
@@ -310,6 +299,13 @@ class Prior:
         >>> Prior("HalfNormal", sigma=1.0).support_bounds()
         (0.0, inf)
         """
+        from numpyro.distributions import constraints
+
+        # Read from the class where it fixes the support: no distribution (and no JAX
+        # arrays) is built, so priors can be checked at import (see _check_values).
+        fixed = getattr(_DISTRIBUTIONS[self._name], "support", None)
+        if isinstance(fixed, constraints.Constraint) and not constraints.is_dependent(fixed):
+            return _constraint_bounds(fixed)
         values = {k: v.distribution().mean for k, v in self.hyperpriors.items()}
         support = self.distribution(values).support
         return _constraint_bounds(support)
